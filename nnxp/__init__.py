@@ -1,0 +1,53 @@
+"""nnxp: the neural networks of deep learning's first course, written once against the array API.
+
+Course notation throughout: ``X (n_x, m)`` with samples as columns, ``Y (1, m)``,
+``W{l} (n[l], n[l-1])``, ``b{l} (n[l], 1)``. The same kernels run on NumPy,
+CuPy, array-api-strict, PyTorch and JAX arrays.
+"""
+
+from .activations import ACTIVATIONS
+from .backend import (
+    BackendUnavailableError,
+    backend_info,
+    get_namespace,
+    namespace,
+    to_backend,
+    to_numpy,
+)
+from .init import initialize_parameters
+from .kernels import (
+    compute_cost,
+    compute_cost_from_logits,
+    linear_activation_backward,
+    linear_activation_forward,
+    linear_backward,
+    linear_forward,
+    model_backward,
+    model_forward,
+    update_parameters,
+)
+from .model import NeuralNetwork, TrainingDivergedError
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ACTIVATIONS",
+    "BackendUnavailableError",
+    "NeuralNetwork",
+    "TrainingDivergedError",
+    "backend_info",
+    "compute_cost",
+    "compute_cost_from_logits",
+    "get_namespace",
+    "initialize_parameters",
+    "linear_activation_backward",
+    "linear_activation_forward",
+    "linear_backward",
+    "linear_forward",
+    "model_backward",
+    "model_forward",
+    "namespace",
+    "to_backend",
+    "to_numpy",
+    "update_parameters",
+]

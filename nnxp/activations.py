@@ -1,0 +1,66 @@
+"""Activation functions g(Z) and the backward step dZ = dA * g'(Z).
+
+Every function takes the namespace ``xp`` first, so a caller looks it up once
+and passes it down. Shapes: ``Z``, ``A``, ``dA``, ``dZ`` are all ``(n[l], m)``.
+"""
+
+LEAKY_SLOPE = 0.01
+
+
+def sigmoid(xp, Z):
+    """sigma(Z) = 1 / (1 + exp(-Z)), computed from exp(-|Z|) so it never overflows."""
+    E = xp.exp(-xp.abs(Z))
+    return xp.where(Z >= 0, 1 / (1 + E), E / (1 + E))
+
+
+def sigmoid_backward(xp, dA, Z, A):
+    """dZ = dA * sigma'(Z) = dA * A (1 - A)."""
+    return dA * A * (1 - A)
+
+
+def tanh(xp, Z):
+    """tanh(Z)."""
+    return xp.tanh(Z)
+
+
+def tanh_backward(xp, dA, Z, A):
+    """dZ = dA * (1 - A^2)."""
+    return dA * (1 - A * A)
+
+
+def relu(xp, Z):
+    """max(0, Z)."""
+    return xp.maximum(Z, 0)
+
+
+def relu_backward(xp, dA, Z, A):
+    """dZ = dA where Z > 0, else 0 (the derivative at 0 is taken as 0)."""
+    return xp.where(Z > 0, dA, 0)
+
+
+def leaky_relu(xp, Z):
+    """max(0.01 Z, Z)."""
+    return xp.where(Z > 0, Z, LEAKY_SLOPE * Z)
+
+
+def leaky_relu_backward(xp, dA, Z, A):
+    """dZ = dA where Z > 0, else 0.01 dA."""
+    return xp.where(Z > 0, dA, LEAKY_SLOPE * dA)
+
+
+ACTIVATIONS = {
+    "sigmoid": (sigmoid, sigmoid_backward),
+    "tanh": (tanh, tanh_backward),
+    "relu": (relu, relu_backward),
+    "leaky_relu": (leaky_relu, leaky_relu_backward),
+}
+
+
+def get_activation(name):
+    """The ``(forward, backward)`` pair of activation ``name``."""
+    try:
+        return ACTIVATIONS[name]
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"activation must be one of {sorted(ACTIVATIONS)}, got {name!r}"
+        ) from None

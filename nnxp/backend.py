@@ -1,0 +1,179 @@
+"""Backends: the only module that knows NumPy and CuPy by name.
+
+A *backend* is an array-API namespace (``xp``) plus a device. Users name one as
+``"numpy"``, ``"cupy"``, ``"auto"`` or pass an array-API module
+(``array_api_strict``, ``torch``, ``jax.numpy``); ``$NNXP_BACKEND`` sets the
+default. ``"auto"`` takes CuPy only when it imports *and* a CUDA device answers,
+otherwise NumPy; :func:`backend_info` says why.
+"""
+
+import functools
+import os
+from dataclasses import dataclass
+
+import array_api_compat
+import numpy as np
+
+BACKEND_NAMES = ("numpy", "cupy", "auto")
+
+
+class BackendUnavailableError(RuntimeError):
+    """The backend that was asked for cannot run on this machine."""
+
+
+@dataclass(frozen=True)
+class BackendInfo:
+    """What ``"auto"`` picks here, and why."""
+
+    auto: str
+    cupy_usable: bool
+    reason: str
+    gpu_name: str | None = None
+
+
+def namespace(*arrays):
+    """The array-API namespace shared by ``arrays`` (Python scalars and None ignored).
+
+    Raises TypeError when the arrays come from two libraries, ValueError when they
+    live on two devices, naming what was seen.
+    """
+    arrays = [a for a in arrays if a is not None and not isinstance(a, (int, float, bool))]
+    try:
+        xp = array_api_compat.array_namespace(*arrays)
+    except TypeError as exc:
+        seen = sorted({type(a).__module__.split(".")[0] + "." + type(a).__name__ for a in arrays})
+        raise TypeError(
+            f"arrays from different libraries were mixed: {', '.join(seen)}; "
+            "move them to one backend first (nnxp.to_backend)"
+        ) from exc
+    devices = {str(array_api_compat.device(a)) for a in arrays}
+    if len(devices) > 1:
+        raise ValueError(
+            f"arrays on different devices were mixed: {', '.join(sorted(devices))}; "
+            "move them to one device first (nnxp.to_backend)"
+        )
+    return xp
+
+
+@functools.cache
+def _cupy_status():
+    """(usable, reason, gpu name): CuPy importable is not the same as a GPU present."""
+    try:
+        import cupy
+    except ImportError:
+        return False, "CuPy is not installed (pip install 'nnxp[cuda12]' or 'nnxp[cuda13]')", None
+    try:
+        count = cupy.cuda.runtime.getDeviceCount()
+    except Exception as exc:  # CUDARuntimeError and friends: no driver, driver too old
+        return False, f"CuPy {cupy.__version__} is installed but CUDA is not usable: {exc}", None
+    if count == 0:
+        return False, f"CuPy {cupy.__version__} is installed but no CUDA device was found", None
+    props = cupy.cuda.runtime.getDeviceProperties(0)
+    name = props["name"].decode() if isinstance(props["name"], bytes) else str(props["name"])
+    return True, f"CuPy {cupy.__version__} with {count} CUDA device(s): {name}", name
+
+
+def backend_info():
+    """Report which backend ``"auto"`` would take on this machine and why."""
+    usable, reason, name = _cupy_status()
+    return BackendInfo(auto="cupy" if usable else "numpy", cupy_usable=usable, reason=reason, gpu_name=name)
+
+
+def _named_namespace(name):
+    if name == "numpy":
+        return array_api_compat.array_namespace(np.empty(0))
+    if name == "auto":
+        return _named_namespace(backend_info().auto)
+    usable, reason, _ = _cupy_status()
+    if not usable:
+        raise BackendUnavailableError(f"backend='cupy' cannot run here: {reason}")
+    import cupy
+
+    return array_api_compat.array_namespace(cupy.empty(0))
+
+
+def default_backend():
+    """``$NNXP_BACKEND`` when set, else ``"numpy"``."""
+    return os.environ.get("NNXP_BACKEND", "numpy")
+
+
+def get_namespace(backend=None):
+    """The array-API namespace for ``backend``.
+
+    ``backend``: None (``$NNXP_BACKEND``, else NumPy), ``"numpy"``, ``"cupy"``,
+    ``"auto"``, or a module implementing the array API (``array_api_strict``,
+    ``torch``, ``jax.numpy``; wrapped by array-api-compat where needed).
+    """
+    if backend is None:
+        backend = default_backend()
+    if isinstance(backend, str):
+        if backend not in BACKEND_NAMES:
+            raise ValueError(
+                f"backend must be one of {BACKEND_NAMES} or an array-API module, got {backend!r}"
+            )
+        return _named_namespace(backend)
+    if not hasattr(backend, "asarray"):
+        raise TypeError(f"backend must be a name or an array-API module, got {type(backend).__name__}")
+    return array_api_compat.array_namespace(backend.asarray(0.0))
+
+
+def resolve_device(xp, device):
+    """A device object of ``xp`` for ``device`` (None: the namespace's default).
+
+    Strings are resolved by the library where it knows them (``"device1"`` for
+    array-api-strict, ``"cuda:0"`` for torch); an int picks a CuPy GPU.
+    """
+    if device is None or not isinstance(device, (str, int)):
+        return device
+    if array_api_compat.is_array_api_strict_namespace(xp):
+        return xp.Device(device)
+    if array_api_compat.is_cupy_namespace(xp):
+        import cupy
+
+        return cupy.cuda.Device(int(str(device).split(":")[-1]))
+    if array_api_compat.is_torch_namespace(xp):
+        import torch
+
+        return torch.device(device)
+    return device
+
+
+def to_numpy(x):
+    """A NumPy copy (or view) of array ``x`` from any backend, on the host."""
+    if isinstance(x, np.ndarray):
+        return x
+    if array_api_compat.is_cupy_array(x):
+        return x.get()
+    if array_api_compat.is_torch_array(x):
+        return x.detach().cpu().numpy()
+    if array_api_compat.is_array_api_strict_namespace(array_api_compat.array_namespace(x)):
+        import array_api_strict
+
+        x = x.to_device(array_api_strict.Device("CPU_DEVICE"))
+    return np.asarray(x)
+
+
+def to_backend(x, backend=None, device=None, dtype=None):
+    """Move array ``x`` to ``backend``/``device`` (one host round trip at most).
+
+    ``dtype`` (a NumPy dtype or name) optionally casts on the host first.
+    """
+    xp = get_namespace(backend)
+    host = to_numpy(x) if dtype is None else np.asarray(to_numpy(x), dtype=dtype)
+    return xp.asarray(host, device=resolve_device(xp, device))
+
+
+def dtype_name(dtype):
+    """``"float32"`` or ``"float64"`` for a name, a NumPy dtype or any library's float dtype."""
+    try:
+        name = np.dtype(dtype).name
+    except TypeError:  # torch.float32, array_api_strict.float64, ...
+        name = str(dtype).rsplit(".", 1)[-1]
+    if name not in ("float32", "float64"):
+        raise ValueError(f"dtype must be float32 or float64, got {dtype!r}")
+    return name
+
+
+def dtype_of(xp, dtype):
+    """The ``xp`` dtype for ``dtype`` (see :func:`dtype_name`)."""
+    return getattr(xp, dtype_name(dtype))

@@ -1,0 +1,82 @@
+"""Checks at the boundary: user arrays and hyperparameters, with errors that say what to do.
+
+Each check runs once per ``fit``/``predict`` call, never inside the training loop.
+The two that read data back (non-finite ``X``, labels other than 0/1) cost one
+host synchronisation each.
+"""
+
+import math
+import numbers
+
+import array_api_compat
+import numpy as np
+
+from .backend import to_numpy
+
+
+def as_array(value, name):
+    """``value`` if it is an array of an array-API library, else a NumPy array of it."""
+    if array_api_compat.is_array_api_obj(value):
+        return value
+    try:
+        return np.asarray(value)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be an array, got {type(value).__name__}") from exc
+
+
+def check_X(xp, X, n_x, name="X"):
+    """X must be ``(n_x, m)``, m >= 1, numeric, finite. Returns m."""
+    if X.ndim != 2:
+        hint = f" (use {name}.reshape(1, -1) for one feature)" if X.ndim == 1 else ""
+        raise ValueError(f"{name} must be 2-D with shape (n_x={n_x}, m), got shape {tuple(X.shape)}{hint}")
+    if not xp.isdtype(X.dtype, ("real floating", "integral", "bool")):
+        raise TypeError(f"{name} must hold real numbers, got dtype {X.dtype}")
+    n_rows, m = X.shape
+    if n_rows != n_x:
+        hint = f"; {name}.T has that shape: samples must be columns" if m == n_x else ""
+        raise ValueError(
+            f"{name} must have n_x={n_x} rows (one per feature), got shape {tuple(X.shape)}{hint}"
+        )
+    if m == 0:
+        raise ValueError(f"{name} has no samples: shape {tuple(X.shape)}, expected m >= 1 columns")
+    if xp.isdtype(X.dtype, "real floating") and not bool(xp.all(xp.isfinite(X))):
+        raise ValueError(f"{name} contains NaN or infinite values; clean or impute them before training")
+    return m
+
+
+def check_Y(xp, Y, m, name="Y"):
+    """Y must be ``(1, m)`` with labels 0 and 1 only."""
+    if tuple(Y.shape) != (1, m):
+        if tuple(Y.shape) in ((m,), (m, 1)):
+            hint = f"; use {name}.reshape(1, -1)"
+        else:
+            hint = ""
+        raise ValueError(f"{name} must have shape (1, m) = (1, {m}), got {tuple(Y.shape)}{hint}")
+    if not bool(xp.all((Y == 0) | (Y == 1))):
+        seen = np.unique(to_numpy(Y))
+        raise ValueError(f"{name} must hold binary labels 0 and 1, got values {seen[:10].tolist()}")
+
+
+def check_positive_number(value, name):
+    """A finite real number > 0."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {value!r}")
+    if not (math.isfinite(value) and value > 0):
+        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
+    return float(value)
+
+
+def check_count(value, name, minimum):
+    """An integer >= ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    return int(value)
+
+
+def check_choice(value, name, choices):
+    """One of ``choices``."""
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"{name} must be one of {sorted(choices)}, got {value!r}")
+    return value
