@@ -1,0 +1,5 @@
+"""``python -m nnxp``: the command line (see :mod:`nnxp.cli`)."""
+
+from .cli import main
+
+raise SystemExit(main())

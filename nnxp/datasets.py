@@ -1,0 +1,280 @@
+"""Binary classification data sets in the course layout, ready for ``NeuralNetwork.fit``.
+
+Every loader returns NumPy float64 arrays with samples as columns: ``X (n_x, m)`` and
+``Y (1, m)`` holding 0.0 and 1.0 (float, so ``A - Y`` needs no cast on any backend).
+
+- Generated, NumPy only, deterministic for a seed: ``flower``, ``moons``, ``circles``,
+  ``gaussian_quantiles`` return ``(X (2, m), Y (1, m))`` (the first three with class 0 first).
+- Shipped with scikit-learn (extra ``datasets``), no download: ``breast_cancer``, ``digits``.
+- Files from the course: ``load_catvnoncat(data_dir)`` reads the two HDF5 files with h5py.
+
+``load(name, **kwargs)`` gives every data set as a ``Split(X_train, Y_train, X_test, Y_test)``;
+generated sets are split 80/20 with ``train_test_split``.
+"""
+
+import functools
+import importlib
+import math
+import numbers
+from collections import namedtuple
+from pathlib import Path
+
+import numpy as np
+
+Split = namedtuple("Split", "X_train Y_train X_test Y_test")
+Split.__doc__ = "A train/test split in course layout: ``X_* (n_x, m_*)``, ``Y_* (1, m_*)``, float64."
+
+_EXTRA_HINT = "pip install 'nnxp[datasets]'"
+
+
+class DatasetError(ValueError):
+    """A data file exists but is not what the loader expects; the message names the file."""
+
+
+# ---------------------------------------------------------------- argument checks
+
+
+def _check_m(m):
+    if isinstance(m, bool) or not isinstance(m, numbers.Integral) or m < 2:
+        raise ValueError(f"m must be an integer >= 2 (at least one sample per class), got {m!r}")
+    return int(m)
+
+
+def _check_real(name, value, low, high=math.inf, *, open_low=False):
+    """``value`` as a float, else ValueError naming ``name``: low <= value < high (low < value if open)."""
+    ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
+    ok = ok and (value > low if open_low else value >= low) and value < high
+    if not ok:
+        bounds = f"{'(' if open_low else '['}{low}, {high})"
+        raise ValueError(f"{name} must be a real number in {bounds}, got {value!r}")
+    return float(value)
+
+
+def _labels(n_zeros, n_ones):
+    """``Y (1, n_zeros + n_ones)``: n_zeros 0.0 then n_ones 1.0."""
+    return np.concatenate([np.zeros(n_zeros), np.ones(n_ones)]).reshape(1, -1)
+
+
+# ---------------------------------------------------------------- generated data sets
+
+
+def flower(m=400, *, seed=1):
+    """The course's planar "flower": two classes of petals, ``X (2, m)``, ``Y (1, m)``.
+
+    Built exactly as the course's ``load_planar_dataset`` (m=400, a=4, N = m//2 per class,
+    class 0 first) and with the same legacy ``np.random.RandomState(seed)`` stream, so the
+    defaults reproduce the course's data bit for bit: logistic regression fits about 47% of
+    it, a [2, 4, 1] tanh network about 90%. Odd m gives class 1 the extra point.
+    """
+    m = _check_m(m)
+    rng = np.random.RandomState(seed)
+    columns = []
+    for j, n in enumerate((m // 2, m - m // 2)):
+        t = np.linspace(j * 3.12, (j + 1) * 3.12, n) + rng.randn(n) * 0.2  # theta
+        r = 4 * np.sin(4 * t) + rng.randn(n) * 0.2  # radius, a = 4
+        columns.append(np.stack([r * np.sin(t), r * np.cos(t)]))
+    return np.concatenate(columns, axis=1), _labels(m // 2, m - m // 2)
+
+
+def _arc(n, stop, *, endpoint=True):
+    """``(2, n)``: n points on the unit circle at angles ``linspace(0, stop, n)``."""
+    angle = np.linspace(0, stop, n, endpoint=endpoint)
+    return np.stack([np.cos(angle), np.sin(angle)])
+
+
+def _two_classes(class0, class1, noise, seed):
+    """``(X, Y)`` from points ``class0 (2, n0)`` and ``class1 (2, n1)``, X plus N(0, noise^2)."""
+    X = np.concatenate([class0, class1], axis=1)
+    noisy = X + np.random.default_rng(seed).normal(0, noise, X.shape)
+    return noisy, _labels(class0.shape[1], class1.shape[1])
+
+
+def moons(m=400, *, noise=0.1, seed=0):
+    """Two interleaving half circles, ``X (2, m)``, ``Y (1, m)``, class 0 first.
+
+    Class 0 (m//2 points): the upper unit half circle centred at (0, 0); class 1: the lower
+    one centred at (1, 0.5). Gaussian noise of standard deviation ``noise`` is added to X.
+    """
+    m, noise = _check_m(m), _check_real("noise", noise, 0)
+    lower = np.array([[1.0], [0.5]]) - _arc(m - m // 2, np.pi)
+    return _two_classes(_arc(m // 2, np.pi), lower, noise, seed)
+
+
+def circles(m=400, *, noise=0.05, factor=0.5, seed=0):
+    """Two concentric circles, ``X (2, m)``, ``Y (1, m)``, class 0 first.
+
+    Class 0 (m//2 points) lies evenly on the unit circle, class 1 on the circle of radius
+    ``factor`` (0 < factor < 1); Gaussian noise of standard deviation ``noise`` is added to X.
+    """
+    m, noise = _check_m(m), _check_real("noise", noise, 0)
+    factor = _check_real("factor", factor, 0, 1, open_low=True)
+    outer = _arc(m // 2, 2 * np.pi, endpoint=False)
+    inner = factor * _arc(m - m // 2, 2 * np.pi, endpoint=False)
+    return _two_classes(outer, inner, noise, seed)
+
+
+def gaussian_quantiles(m=400, *, seed=0):
+    """Standard 2-D Gaussian split at its median radius, ``X (2, m)``, ``Y (1, m)``, as drawn.
+
+    Like scikit-learn's ``make_gaussian_quantiles`` with two classes: the m//2 points nearest
+    the origin are class 0, the others class 1, so the classes are balanced exactly.
+    """
+    m = _check_m(m)
+    X = np.random.default_rng(seed).standard_normal((2, m))
+    Y = np.zeros((1, m))
+    Y[0, np.argsort(np.sum(X**2, axis=0), kind="stable")[m // 2 :]] = 1.0
+    return X, Y
+
+
+# ---------------------------------------------------------------- splitting
+
+
+def train_test_split(X, Y, *, test_size=0.2, seed=0):
+    """Stratified, deterministic split of ``X (n_x, m)``, ``Y (1, m)`` of 0/1 labels into a ``Split``.
+
+    Each class puts ``round(test_size * its count)`` shuffled samples in the test set; both
+    sets keep one shuffled order (``numpy.random.default_rng(seed)``).
+    """
+    test_size = _check_real("test_size", test_size, 0, 1, open_low=True)
+    order = np.random.default_rng(seed).permutation(Y.shape[1])
+    in_test = np.zeros(Y.shape[1], dtype=bool)
+    for label in (0.0, 1.0):
+        members = order[Y[0, order] == label]
+        in_test[members[: round(test_size * members.size)]] = True
+    train, test = order[~in_test[order]], order[in_test[order]]
+    if train.size == 0 or test.size == 0:
+        raise ValueError(f"test_size={test_size} leaves an empty train or test set for m={Y.shape[1]}")
+    return Split(X[:, train], Y[:, train], X[:, test], Y[:, test])
+
+
+def _split_generated(generator, *, test_size=0.2, **kwargs):
+    """``generator(**kwargs)`` split by ``train_test_split`` with its seed (0 if not given)."""
+    X, Y = generator(**kwargs)
+    return train_test_split(X, Y, test_size=test_size, seed=kwargs.get("seed", 0))
+
+
+# ---------------------------------------------------------------- scikit-learn's bundled data
+
+
+def _import_optional(module, user):
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise ImportError(f"{user} needs {module.split('.')[0]}: {_EXTRA_HINT}") from exc
+
+
+def _standardized_split(features, labels, test_size, seed):
+    """Rows-as-samples ``features (m, n_x)`` to a ``Split`` scaled by the train set's mean/std.
+
+    A feature constant on the train set (std 0) is only centred.
+    """
+    X = np.asarray(features, dtype=np.float64).T
+    Y = np.asarray(labels, dtype=np.float64).reshape(1, -1)
+    split = train_test_split(X, Y, test_size=test_size, seed=seed)
+    mean = split.X_train.mean(axis=1, keepdims=True)
+    std = split.X_train.std(axis=1, keepdims=True)
+    std[std == 0] = 1.0
+    return split._replace(X_train=(split.X_train - mean) / std, X_test=(split.X_test - mean) / std)
+
+
+def breast_cancer(*, test_size=0.25, seed=0):
+    """Wisconsin breast cancer (569 samples, 30 features), standardized, as a ``Split``.
+
+    ``X_* (30, m_*)``; ``Y`` keeps scikit-learn's coding: 1 = benign (357), 0 = malignant (212).
+    Needs scikit-learn (extra ``datasets``).
+    """
+    sk_datasets = _import_optional("sklearn.datasets", "breast_cancer")
+    data = sk_datasets.load_breast_cancer()
+    return _standardized_split(data.data, data.target, test_size, seed)
+
+
+def _check_digits(positive):
+    """``positive`` (an int or an iterable of ints) as a set: some but not all of 0-9."""
+    try:
+        chosen = {positive} if isinstance(positive, numbers.Integral) else set(positive)
+    except TypeError:
+        chosen = set()
+    if not chosen or not chosen < set(range(10)):
+        raise ValueError(f"positive must be a digit 0-9 or some but not all of them, got {positive!r}")
+    return sorted(chosen)
+
+
+def digits(*, positive=(0, 2, 4, 6, 8), test_size=0.25, seed=0):
+    """8x8 handwritten digits (1797 samples, 64 pixels) as a binary task, standardized, a ``Split``.
+
+    ``Y`` is 1 where the digit is in ``positive`` (an int or some of 0-9): the default asks
+    even versus odd (balanced); ``positive=3`` asks 3 versus the rest (about 10% positive).
+    ``X_* (64, m_*)``. Needs scikit-learn (extra ``datasets``).
+    """
+    positive = _check_digits(positive)
+    sk_datasets = _import_optional("sklearn.datasets", "digits")
+    data = sk_datasets.load_digits()
+    return _standardized_split(data.data, np.isin(data.target, positive), test_size, seed)
+
+
+# ---------------------------------------------------------------- the course's cat files
+
+
+def _read_h5(path, x_key, y_key):
+    """``(x (m, 64, 64, 3) uint8, y (m,))`` from one course file; DatasetError naming it if not."""
+    h5py = _import_optional("h5py", "load_catvnoncat")
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such file (the course's {path.name} is expected here)")
+    try:
+        with h5py.File(path, "r") as f:
+            missing = [key for key in (x_key, y_key) if key not in f]
+            if missing:
+                raise DatasetError(f"{path} lacks dataset(s) {missing}; expected keys {x_key!r} and {y_key!r}")
+            x, y = f[x_key][()], f[y_key][()]
+    except OSError as exc:
+        raise DatasetError(f"{path} is not a readable HDF5 file ({exc})") from exc
+    if x.dtype != np.uint8 or x.ndim != 4 or x.shape[1:] != (64, 64, 3) or y.shape != x.shape[:1]:
+        raise DatasetError(
+            f"{path}: expected {x_key} (m, 64, 64, 3) uint8 and {y_key} (m,), "
+            f"got {x.shape} {x.dtype} and {y.shape}"
+        )
+    if not np.isin(y, (0, 1)).all():
+        raise DatasetError(f"{path}: {y_key} must hold labels 0 and 1 only, got {np.unique(y)[:5]}")
+    return x, y
+
+
+def load_catvnoncat(data_dir):
+    """The course's cat / non-cat images from ``data_dir`` as a ``Split``.
+
+    Reads ``train_catvnoncat.h5`` and ``test_catvnoncat.h5`` and flattens them as the course
+    does, ``x.reshape(m, -1).T / 255.``: ``X_train (12288, 209)``, ``X_test (12288, 50)`` in
+    [0, 1], ``Y_* (1, m)`` with 1 = cat. Needs h5py (extra ``datasets``). A missing file raises
+    FileNotFoundError; a file that is not HDF5, lacks a key or has other shapes, DatasetError.
+    """
+    arrays = []
+    for part in ("train", "test"):
+        x, y = _read_h5(Path(data_dir) / f"{part}_catvnoncat.h5", f"{part}_set_x", f"{part}_set_y")
+        arrays += [x.reshape(x.shape[0], -1).T / 255.0, y.reshape(1, -1).astype(np.float64)]
+    return Split(*arrays)
+
+
+# ---------------------------------------------------------------- registry
+
+DATASETS = {
+    "flower": functools.partial(_split_generated, flower),
+    "moons": functools.partial(_split_generated, moons),
+    "circles": functools.partial(_split_generated, circles),
+    "gaussian_quantiles": functools.partial(_split_generated, gaussian_quantiles),
+    "breast_cancer": breast_cancer,
+    "digits": digits,
+    "cat": load_catvnoncat,
+}
+"""Name -> loader returning a ``Split``. Generated sets take their generator's keywords plus
+``test_size=0.2`` and are split with their ``seed`` (0 when not given); "cat" needs ``data_dir``."""
+
+
+def load(name, **kwargs):
+    """The data set called ``name`` (a key of ``DATASETS``) as a ``Split``; kwargs go to its loader.
+
+    ``load("flower")``, ``load("moons", noise=0.2, seed=3)``, ``load("cat", data_dir="datasets")``.
+    """
+    try:
+        loader = DATASETS[name]
+    except (KeyError, TypeError):
+        raise ValueError(f"unknown dataset {name!r}; known: {', '.join(DATASETS)}") from None
+    return loader(**kwargs)

@@ -1,0 +1,118 @@
+"""Bad input: a clear error naming the argument, what was seen and what was expected."""
+
+import array_api_strict
+import numpy as np
+import pytest
+
+import nnxp
+
+
+@pytest.fixture
+def data():
+    rng = np.random.default_rng(0)
+    return rng.standard_normal((3, 8)), (np.arange(8)[None, :] % 2).astype(float)
+
+
+def fit(X, Y, **kwargs):
+    return nnxp.NeuralNetwork([3, 2, 1], num_iterations=2, **kwargs).fit(X, Y)
+
+
+def test_X_with_samples_as_rows_suggests_transposing(data):
+    X, Y = data
+    with pytest.raises(ValueError, match=r"X must have n_x=3 rows.*got shape \(8, 3\); X.T has that shape"):
+        fit(X.T, Y)
+
+
+def test_X_with_wrong_rows_names_the_shape(data):
+    _, Y = data
+    with pytest.raises(ValueError, match=r"X must have n_x=3 rows .*got shape \(5, 8\)$"):
+        fit(np.ones((5, 8)), Y)
+
+
+def test_X_one_dimensional(data):
+    with pytest.raises(ValueError, match=r"X must be 2-D with shape \(n_x=3, m\), got shape \(8,\)"):
+        fit(np.ones(8), data[1])
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_non_finite_X(data, bad):
+    X, Y = data
+    X[1, 2] = bad
+    with pytest.raises(ValueError, match="X contains NaN or infinite values"):
+        fit(X, Y)
+
+
+def test_no_samples():
+    with pytest.raises(ValueError, match=r"X has no samples: shape \(3, 0\)"):
+        fit(np.ones((3, 0)), np.ones((1, 0)))
+
+
+def test_non_numeric_X(data):
+    with pytest.raises(TypeError, match="X must hold real numbers"):
+        fit(np.full((3, 8), "a"), data[1])
+
+
+@pytest.mark.parametrize("shape, hint", [((8,), "reshape"), ((8, 1), "reshape"), ((1, 7), "")])
+def test_Y_shape(data, shape, hint):
+    X, _ = data
+    with pytest.raises(ValueError, match=r"Y must have shape \(1, m\) = \(1, 8\), got") as err:
+        fit(X, np.zeros(shape))
+    assert str(shape) in str(err.value)
+    assert hint in str(err.value)
+
+
+@pytest.mark.parametrize("labels", [[0, 1, 2, 0, 1, 0, 1, 0], [0, 1, -1, 0, 1, 0, 1, 0], [0.5] * 8])
+def test_Y_labels_other_than_zero_and_one(data, labels):
+    with pytest.raises(ValueError, match=r"Y must hold binary labels 0 and 1, got values \["):
+        fit(data[0], np.array([labels], dtype=float))
+
+
+def test_Y_labels_checked_on_device1_without_host_copies(data):
+    device1 = array_api_strict.Device("device1")
+    X = array_api_strict.asarray(data[0], device=device1)
+    Y = array_api_strict.asarray([[0.0, 3.0] * 4], device=device1)
+    with pytest.raises(ValueError, match=r"got values \[0.0, 3.0\]"):
+        fit(X, Y)
+
+
+def test_arrays_of_two_libraries(data):
+    X, Y = data
+    with pytest.raises(TypeError, match="different libraries.*array_api_strict.*numpy"):
+        fit(array_api_strict.asarray(X), Y)
+
+
+def test_predict_with_data_of_another_library(data):
+    model = fit(*data)
+    with pytest.raises(TypeError, match="different libraries"):
+        model.predict(array_api_strict.asarray(data[0]))
+
+
+def test_predict_before_fit(data):
+    with pytest.raises(RuntimeError, match=r"not fitted yet: call fit\(X, Y\) first"):
+        nnxp.NeuralNetwork([3, 1]).predict(data[0])
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        ({"learning_rate": 0}, ValueError, "learning_rate must be a positive finite number, got 0"),
+        ({"learning_rate": -0.1}, ValueError, r"learning_rate must be a positive finite number, got -0.1"),
+        ({"learning_rate": float("nan")}, ValueError, "learning_rate must be a positive finite number, got nan"),
+        ({"learning_rate": "0.1"}, TypeError, "learning_rate must be a number, got '0.1'"),
+        ({"num_iterations": -1}, ValueError, "num_iterations must be >= 0, got -1"),
+        ({"num_iterations": 10.5}, TypeError, "num_iterations must be an integer, got 10.5"),
+        ({"cost_every": 0}, ValueError, "cost_every must be >= 1, got 0"),
+        ({"hidden_activation": "swish"}, ValueError, r"hidden_activation must be one of \[.*'relu'.*\], got 'swish'"),
+        ({"init": "glorot"}, ValueError, r"init must be one of \[.*\], got 'glorot'"),
+        ({"dtype": "int8"}, ValueError, "dtype must be float32 or float64, got 'int8'"),
+        ({"backend": "tpu"}, ValueError, r"backend must be one of \[.*\], got 'tpu'"),
+        ({"layer_dims": [3]}, ValueError, "layer_dims must list at least two sizes"),
+        ({"layer_dims": [3, 0, 1]}, ValueError, r"layer_dims\[1\] must be positive, got 0"),
+        ({"layer_dims": [3, "4", 1]}, TypeError, r"layer_dims\[1\] must be an integer, got '4'"),
+        ({"layer_dims": [3, 4, 2]}, ValueError, r"layer_dims must end with 1 output unit.*\[3, 4, 2\]"),
+    ],
+)
+def test_bad_hyperparameters_are_refused_at_construction(kwargs, error, message):
+    kwargs = {"layer_dims": [3, 2, 1], **kwargs}
+    with pytest.raises(error, match=message):
+        nnxp.NeuralNetwork(kwargs.pop("layer_dims"), **kwargs)
