@@ -14,6 +14,7 @@ from .backend import (
     to_backend,
     to_numpy,
 )
+from .gradcheck import gradient_check
 from .init import initialize_parameters
 from .kernels import (
     compute_cost,
@@ -26,12 +27,27 @@ from .kernels import (
     model_forward,
     update_parameters,
 )
-from .model import NeuralNetwork, TrainingDivergedError
+from .model import NeuralNetwork
+from .optim import (
+    add_l2_gradients,
+    initialize_velocity,
+    l2_cost,
+    random_mini_batches,
+    update_parameters_with_momentum,
+)
+from .search import search
+from .training import TrainingDivergedError
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ACTIVATIONS",
+    "add_l2_gradients",
+    "initialize_velocity",
+    "l2_cost",
+    "random_mini_batches",
+    "search",
+    "update_parameters_with_momentum",
     "BackendUnavailableError",
     "NeuralNetwork",
     "TrainingDivergedError",
@@ -39,6 +55,7 @@ __all__ = [
     "compute_cost",
     "compute_cost_from_logits",
     "get_namespace",
+    "gradient_check",
     "initialize_parameters",
     "linear_activation_backward",
     "linear_activation_forward",

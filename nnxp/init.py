@@ -8,23 +8,9 @@ import numbers
 import numpy as np
 
 from .backend import dtype_of, get_namespace, resolve_device
+from .validation import check_layer_dims, check_seed
 
 INITS = ("he", "xavier", "scaled", "zeros")
-
-
-def check_layer_dims(layer_dims):
-    """``layer_dims`` = [n[0], n[1], ..., n[L]]: at least two positive integers."""
-    dims = list(layer_dims) if not isinstance(layer_dims, (str, bytes)) else None
-    if dims is None or len(dims) < 2:
-        raise ValueError(
-            f"layer_dims must list at least two sizes [n_x, ..., n_L], got {layer_dims!r}"
-        )
-    for l, n in enumerate(dims):
-        if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-            raise TypeError(f"layer_dims[{l}] must be an integer, got {n!r} ({type(n).__name__})")
-        if n <= 0:
-            raise ValueError(f"layer_dims[{l}] must be positive, got {n}")
-    return [int(n) for n in dims]
 
 
 def _weight_scale(init, n_prev, scale):
@@ -39,17 +25,13 @@ def _weight_scale(init, n_prev, scale):
 
 def _host_parameters(dims, init, scale, seed):
     """float64 NumPy parameters; W{l} = standard_normal((n[l], n[l-1])) * scale(init)."""
+    seed = check_seed(seed)
     if init == "zeros":
-        draw = lambda shape: np.zeros(shape)  # noqa: E731 - no random numbers consumed
-    elif isinstance(seed, (np.random.Generator, np.random.RandomState)):
-        draw = seed.standard_normal
-    elif isinstance(seed, numbers.Integral) and not isinstance(seed, bool):
+        draw = np.zeros  # no random numbers consumed
+    elif isinstance(seed, int):
         draw = np.random.default_rng(seed).standard_normal
     else:
-        raise TypeError(
-            f"seed must be an int, a numpy.random.Generator or a numpy.random.RandomState, "
-            f"got {type(seed).__name__}"
-        )
+        draw = seed.standard_normal
     params = {}
     for l in range(1, len(dims)):
         params[f"W{l}"] = draw((dims[l], dims[l - 1])) * _weight_scale(init, dims[l - 1], scale)

@@ -90,6 +90,11 @@ def compute_cost_from_logits(ZL, Y):
     return _cost_from_logits(namespace(ZL, Y), ZL, Y)
 
 
+def _accuracy(xp, AL, Y):
+    """The fraction of columns where the prediction ``AL > 0.5`` matches the label: a 0-d array."""
+    return xp.mean(xp.astype((AL > 0.5) == (Y > 0.5), AL.dtype))
+
+
 def _linear_backward(xp, dZ, cache, need_dA_prev=True):
     A_prev, W, _ = cache
     m = A_prev.shape[1]

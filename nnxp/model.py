@@ -5,44 +5,51 @@ Logistic regression is ``layer_dims=[n_x, 1]``, the shallow network
 layers use ``hidden_activation``, the output layer sigmoid.
 """
 
-import math
 import os
 
 import array_api_compat
 
 from .activations import ACTIVATIONS
 from .backend import BACKEND_NAMES, dtype_name, dtype_of, get_namespace, namespace, resolve_device, to_backend
-from .init import INITS, check_layer_dims, initialize_parameters
-from .kernels import _cost_from_logits, _model_backward, _model_forward, update_parameters
+from .init import INITS, initialize_parameters
+from .kernels import _accuracy, _cost_from_logits, _model_forward
+from .optim import initialize_velocity
+from .training import TrainingState, shuffle_seed, train
 from .validation import (
     as_array,
     check_choice,
     check_count,
+    check_in_range,
+    check_layer_dims,
     check_positive_number,
+    check_seed,
     check_X,
     check_Y,
 )
 
-
-class TrainingDivergedError(FloatingPointError):
-    """The cost stopped being finite: the learning rate is too large for this problem."""
-
-
 class NeuralNetwork:
     """A binary classifier ``P(y = 1 | x) = AL`` with ``layer_dims = [n[0], ..., n[L]]``, ``n[L] = 1``.
 
-    ``fit(X, Y)`` runs ``num_iterations`` of full-batch gradient descent on
-    ``X (n_x, m)``, ``Y (1, m)`` on the data's own library and device (or on
-    ``backend``/``device`` when given, or ``$NNXP_BACKEND`` when set: the data
-    is moved there once). ``dtype`` None follows ``X`` (float32 stays float32;
-    integer data becomes float64). The cost is read back to the host only at
-    iterations 0, ``cost_every``, 2 ``cost_every``, ...: those values, taken
-    before that iteration's update, are ``costs_``.
+    ``fit(X, Y)`` trains on ``X (n_x, m)``, ``Y (1, m)`` on the data's own library and
+    device (or on ``backend``/``device`` when given, or ``$NNXP_BACKEND`` when set: the
+    data is moved there once). ``dtype`` None follows ``X`` (float32 stays float32;
+    integer data becomes float64).
+
+    Each of the ``num_iterations`` iterations is one pass over the data: full-batch
+    gradient descent when ``batch_size`` is None (or >= m), else an epoch of shuffled
+    mini-batches of ``batch_size`` columns (the last partial one kept). ``momentum``
+    beta: ``v = beta v + (1 - beta) dW``, ``W := W - learning_rate v`` (0: plain gradient
+    descent). ``l2`` lambda: cost ``J + lambda/(2m) sum ||W||^2``, gradients ``dW + (lambda/m) W``.
+
+    The cost is read back to the host only at iterations 0, ``cost_every``,
+    2 ``cost_every``, ...: those values, taken before that iteration's update (with
+    mini-batches: the per-sample mean over the epoch), are ``costs_``.
     """
 
     def __init__(self, layer_dims, *, hidden_activation="relu", learning_rate=0.0075,
                  num_iterations=2500, init="he", scale=0.01, seed=0, dtype=None,
-                 backend=None, device=None, cost_every=100, print_cost=False):
+                 backend=None, device=None, cost_every=100, print_cost=False,
+                 batch_size=None, momentum=0.0, l2=0.0):
         self.layer_dims = check_layer_dims(layer_dims)
         if self.layer_dims[-1] != 1:
             raise ValueError(
@@ -53,13 +60,42 @@ class NeuralNetwork:
         self.num_iterations = check_count(num_iterations, "num_iterations", 0)
         self.init = check_choice(init, "init", INITS)
         self.scale = check_positive_number(scale, "scale")
-        self.cost_every = check_count(cost_every, "cost_every", 1)
-        if dtype is not None:
-            dtype_name(dtype)
+        self.seed = check_seed(seed)
+        self.dtype = None if dtype is None else dtype_name(dtype)
         if isinstance(backend, str):
             check_choice(backend, "backend", BACKEND_NAMES)
-        self.seed, self.dtype, self.backend, self.device = seed, dtype, backend, device
-        self.print_cost = print_cost
+        self.backend, self.device = backend, device
+        self.cost_every = check_count(cost_every, "cost_every", 1)
+        self.print_cost = bool(print_cost)
+        self.batch_size = None if batch_size is None else check_count(batch_size, "batch_size", 1)
+        self.momentum = check_in_range(momentum, "momentum", 0.0, 1.0)
+        self.l2 = check_in_range(l2, "l2", 0.0)
+
+    def get_config(self):
+        """The constructor's arguments as a JSON-serialisable dict (see :meth:`from_config`).
+
+        A Generator/RandomState ``seed`` is recorded as None; a module ``backend`` by its name.
+        """
+        backend = self.backend if self.backend is None or isinstance(self.backend, str) else self.backend.__name__
+        return {
+            "layer_dims": list(self.layer_dims), "hidden_activation": self.hidden_activation,
+            "learning_rate": self.learning_rate, "num_iterations": self.num_iterations,
+            "init": self.init, "scale": self.scale,
+            "seed": self.seed if isinstance(self.seed, int) else None,
+            "dtype": self.dtype, "backend": backend,
+            "device": None if self.device is None else str(self.device),
+            "cost_every": self.cost_every, "print_cost": self.print_cost,
+            "batch_size": self.batch_size, "momentum": self.momentum, "l2": self.l2,
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        """An unfitted model from :meth:`get_config`'s dict (a None seed becomes 0)."""
+        config = dict(config)
+        config["seed"] = 0 if config.get("seed") is None else config["seed"]
+        if config.get("backend") not in (None, *BACKEND_NAMES):
+            config["backend"] = None
+        return cls(**config)
 
     @property
     def activations(self):
@@ -81,11 +117,11 @@ class NeuralNetwork:
             return x
         return to_backend(x, xp, device)
 
-    def _prepare_X(self, X, *others):
-        """``(xp, X, others...)`` on one backend, X validated and cast to the model's dtype."""
-        X = self._on_target(X, "X")
+    def _prepare_X(self, X, *others, name="X"):
+        """``(xp, X)``: X on the backend of ``others``, validated and cast to the model's dtype."""
+        X = self._on_target(X, name)
         xp = namespace(X, *others)
-        check_X(xp, X, self.layer_dims[0])
+        check_X(xp, X, self.layer_dims[0], name)
         if hasattr(self, "parameters_"):
             dtype = self.parameters_["W1"].dtype
         elif self.dtype is not None:
@@ -94,52 +130,74 @@ class NeuralNetwork:
             dtype = X.dtype if xp.isdtype(X.dtype, "real floating") else xp.float64
         return xp, X if X.dtype == dtype else xp.astype(X, dtype)
 
-    def _prepare_XY(self, X, Y):
+    def _prepare_XY(self, X, Y, *others):
         X, Y = self._on_target(X, "X"), self._on_target(Y, "Y")
-        xp, X = self._prepare_X(X, Y)
+        xp, X = self._prepare_X(X, Y, *others)
         check_Y(xp, Y, X.shape[1])
         return xp, X, xp.astype(Y, X.dtype)
 
-    def fit(self, X, Y):
-        """Train from fresh parameters on ``X (n_x, m)``, ``Y (1, m)``; returns ``self``.
+    def fit(self, X, Y, *, resume=False, validation_data=None, progress=None):
+        """Train on ``X (n_x, m)``, ``Y (1, m)`` for ``num_iterations``; returns ``self``.
 
-        Raises :class:`TrainingDivergedError` (and keeps no NaN parameters) when the
-        cost stops being finite.
+        ``resume=True`` continues from ``parameters_`` and ``velocities_`` (and the
+        iteration count, so costs keep their iteration numbers) instead of fresh
+        parameters. ``validation_data=(X_v, Y_v)`` records ``validation_costs_`` and
+        ``validation_accuracies_`` at the iterations that log a cost. ``progress(done, cost)``
+        is called on the host after every iteration with the last logged cost.
+
+        Raises :class:`TrainingDivergedError`, keeping the model as it was, when the cost
+        stops being finite. On KeyboardInterrupt the model keeps the last completed
+        iteration's state (so it can be saved and resumed), then the interrupt goes on.
         """
         xp, X, Y = self._prepare_XY(X, Y)
+        validation = None if validation_data is None else self._prepare_validation(xp, validation_data)
+        state = self._resumed_state() if resume else self._fresh_state(xp, X)
+        try:
+            train(xp, X, Y, state, self, validation, progress)
+        except KeyboardInterrupt:
+            self._keep(state)
+            raise
+        self._keep(state)
+        return self
+
+    def _fresh_state(self, xp, X):
         parameters = initialize_parameters(
             self.layer_dims, init=self.init, scale=self.scale, seed=self.seed,
             dtype=X.dtype, backend=xp, device=array_api_compat.device(X),
         )
-        activations, costs = self.activations, []
-        for i in range(self.num_iterations):
-            AL, caches = _model_forward(xp, X, parameters, activations)
-            if i % self.cost_every == 0:
-                costs.append(self._read_cost(xp, caches[-1][1], Y, i))
-            grads = _model_backward(xp, AL, Y, caches, activations, need_dA0=False)
-            parameters = update_parameters(parameters, grads, self.learning_rate)
-        self._check_finite(xp, parameters)
-        self.parameters_, self.costs_ = parameters, costs
-        return self
+        velocities = initialize_velocity(parameters) if self.momentum else {}
+        return TrainingState(parameters, velocities, shuffle_seed(self.seed))
 
-    def _read_cost(self, xp, ZL, Y, iteration):
-        """The cost as a Python float: the one host synchronisation of an iteration that logs."""
-        cost = float(_cost_from_logits(xp, ZL, Y))
-        if not math.isfinite(cost):
-            raise TrainingDivergedError(
-                f"the cost became {cost} at iteration {iteration} with learning_rate="
-                f"{self.learning_rate}; training diverged, try a smaller learning rate"
-            )
-        if self.print_cost:
-            print(f"Cost after iteration {iteration}: {cost:.6f}")
-        return cost
+    def _resumed_state(self):
+        self._fitted_parameters()
+        if self.momentum and not self.velocities_:
+            self.velocities_ = initialize_velocity(self.parameters_)
+        return TrainingState(
+            self.parameters_, self.velocities_, self.shuffle_seed_, self.iterations_done_,
+            list(self.costs_), list(self.validation_costs_), list(self.validation_accuracies_),
+        )
 
-    def _check_finite(self, xp, parameters):
-        if not all(bool(xp.all(xp.isfinite(P))) for P in parameters.values()):
-            raise TrainingDivergedError(
-                f"the parameters stopped being finite after the last logged cost with "
-                f"learning_rate={self.learning_rate}; training diverged, try a smaller learning rate"
-            )
+    def _keep(self, state):
+        """Make ``state`` the model's fitted state (the trailing-underscore attributes)."""
+        self.parameters_, self.velocities_ = state.parameters, state.velocities
+        self.shuffle_seed_, self.iterations_done_ = state.shuffle_seed, state.iterations_done
+        self.costs_ = state.costs
+        self.validation_costs_ = state.validation_costs
+        self.validation_accuracies_ = state.validation_accuracies
+
+    def _prepare_validation(self, xp, validation_data):
+        try:
+            X_v, Y_v = validation_data
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"validation_data must be a pair (X_v, Y_v), got {type(validation_data).__name__}"
+            ) from None
+        X_v, Y_v = self._on_target(X_v, "validation X_v"), self._on_target(Y_v, "validation Y_v")
+        xp_v, X_v = self._prepare_X(X_v, Y_v, name="validation X_v")
+        if xp_v is not xp:
+            raise TypeError("validation_data must be arrays of the same library as X")
+        check_Y(xp, Y_v, X_v.shape[1], name="validation Y_v")
+        return X_v, xp.astype(Y_v, X_v.dtype)
 
     def _fitted_parameters(self):
         if not hasattr(self, "parameters_"):
@@ -155,10 +213,21 @@ class NeuralNetwork:
     def predict(self, X):
         """Labels 0/1, ``(1, m)``, in the model's dtype: 1 where AL > 0.5."""
         AL = self.predict_proba(X)
-        xp = namespace(AL)
-        return xp.astype(AL > 0.5, AL.dtype)
+        return namespace(AL).astype(AL > 0.5, AL.dtype)
+
+    def _evaluate(self, X, Y):
+        """``(xp, AL, ZL, Y)`` of the fitted model on validated ``X``, ``Y``."""
+        parameters = self._fitted_parameters()
+        xp, X, Y = self._prepare_XY(X, Y, parameters["W1"])
+        AL, caches = _model_forward(xp, X, parameters, self.activations)
+        return xp, AL, caches[-1][1], Y
 
     def score(self, X, Y):
         """Accuracy, the fraction of columns where ``predict(X)`` equals ``Y``: a Python float."""
-        xp, X, Y = self._prepare_XY(X, Y)
-        return float(xp.mean(xp.astype(self.predict(X) == Y, X.dtype)))
+        xp, AL, _, Y = self._evaluate(X, Y)
+        return float(_accuracy(xp, AL, Y))
+
+    def cost(self, X, Y):
+        """The cross-entropy of the fitted model on ``X``, ``Y`` (from the logits, no L2 term): a float."""
+        xp, _, ZL, Y = self._evaluate(X, Y)
+        return float(_cost_from_logits(xp, ZL, Y))

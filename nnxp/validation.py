@@ -44,6 +44,17 @@ def check_X(xp, X, n_x, name="X"):
     return m
 
 
+def check_seed(seed):
+    """An int, a ``numpy.random.Generator`` or a ``numpy.random.RandomState``."""
+    if isinstance(seed, (np.random.Generator, np.random.RandomState)):
+        return seed
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(
+            f"seed must be an int, a numpy.random.Generator or a numpy.random.RandomState, got {seed!r}"
+        )
+    return int(seed)
+
+
 def check_Y(xp, Y, m, name="Y"):
     """Y must be ``(1, m)`` with labels 0 and 1 only."""
     if tuple(Y.shape) != (1, m):
@@ -57,12 +68,36 @@ def check_Y(xp, Y, m, name="Y"):
         raise ValueError(f"{name} must hold binary labels 0 and 1, got values {seen[:10].tolist()}")
 
 
+def check_layer_dims(layer_dims):
+    """``layer_dims`` = [n[0], n[1], ..., n[L]]: at least two positive integers."""
+    dims = list(layer_dims) if not isinstance(layer_dims, (str, bytes)) else None
+    if dims is None or len(dims) < 2:
+        raise ValueError(
+            f"layer_dims must list at least two sizes [n_x, ..., n_L], got {layer_dims!r}"
+        )
+    for l, n in enumerate(dims):
+        if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+            raise TypeError(f"layer_dims[{l}] must be an integer, got {n!r} ({type(n).__name__})")
+        if n <= 0:
+            raise ValueError(f"layer_dims[{l}] must be positive, got {n}")
+    return [int(n) for n in dims]
+
+
 def check_positive_number(value, name):
     """A finite real number > 0."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a number, got {value!r}")
     if not (math.isfinite(value) and value > 0):
         raise ValueError(f"{name} must be a positive finite number, got {value!r}")
+    return float(value)
+
+
+def check_in_range(value, name, low, high=math.inf):
+    """A real number with ``low <= value < high``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {value!r}")
+    if not low <= value < high:
+        raise ValueError(f"{name} must be in [{low}, {high}), got {value!r}")
     return float(value)
 
 

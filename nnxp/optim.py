@@ -1,0 +1,65 @@
+"""Beyond plain gradient descent: L2 regularization, momentum and mini-batches.
+
+Written against the array API like the kernels; names follow the course
+(``initialize_velocity``, ``update_parameters_with_momentum``, ``random_mini_batches``).
+"""
+
+import array_api_compat
+import numpy as np
+
+from .backend import namespace
+
+
+def l2_cost(parameters, l2, m):
+    """The L2 penalty (lambda / 2m) sum_l ||W{l}||_F^2 to add to the cross-entropy J: a 0-d array."""
+    weights = [W for key, W in parameters.items() if key.startswith("W")]
+    xp = namespace(*weights)
+    return sum(xp.sum(W * W) for W in weights) * (l2 / (2 * m))
+
+
+def add_l2_gradients(grads, parameters, l2, m):
+    """The gradients of J + L2 penalty: dW{l} + (lambda / m) W{l}; db{l} unchanged. A new dict."""
+    scale = l2 / m
+    return {
+        key: g + scale * parameters[key[1:]] if key.startswith("dW") else g
+        for key, g in grads.items()
+    }
+
+
+def initialize_velocity(parameters):
+    """Zero velocities ``{"dW1": 0, "db1": 0, ...}`` shaped, typed and placed like the parameters."""
+    xp = namespace(*parameters.values())
+    return {"d" + key: xp.zeros_like(P) for key, P in parameters.items()}
+
+
+def update_parameters_with_momentum(parameters, grads, v, beta, learning_rate):
+    """Gradient descent with momentum, the course's form, for every W and b:
+
+    v_dW = beta v_dW + (1 - beta) dW,  W := W - alpha v_dW.
+    Returns new ``(parameters, v)``; the inputs are not mutated.
+    """
+    v = {key: beta * v[key] + (1 - beta) * grads[key] for key in v}
+    return {key: P - learning_rate * v["d" + key] for key, P in parameters.items()}, v
+
+
+def shuffled_batches(m, batch_size, seed, epoch):
+    """Host index arrays of the mini-batches of ``epoch``: a permutation of ``range(m)`` cut into
+    ``batch_size`` pieces, the last partial one kept.
+
+    The permutation comes from ``numpy.random.default_rng((seed, epoch))``, so epoch k is shuffled
+    the same way whether training ran straight through or was resumed.
+    """
+    permutation = np.random.default_rng((seed, epoch)).permutation(m)
+    return [permutation[k : k + batch_size] for k in range(0, m, batch_size)]
+
+
+def random_mini_batches(X, Y, mini_batch_size=64, seed=0, epoch=0):
+    """``[(X_t, Y_t), ...]``: the columns of ``X (n_x, m)`` and ``Y (1, m)`` shuffled together
+    (indices drawn on the host, applied on the device with ``take``) and cut into mini-batches.
+    """
+    xp = namespace(X, Y)
+    batches = []
+    for index in shuffled_batches(X.shape[1], mini_batch_size, seed, epoch):
+        index = xp.asarray(index, device=array_api_compat.device(X))
+        batches.append((xp.take(X, index, axis=1), xp.take(Y, index, axis=1)))
+    return batches

@@ -1,0 +1,79 @@
+"""Hyperparameter search: one model per point of a grid, ranked on a validation set.
+
+The notes' advice — try a range of hyperparameters systematically and keep what works
+on a validation set — as one function.
+"""
+
+import itertools
+import math
+import time
+
+from .model import NeuralNetwork
+from .training import TrainingDivergedError
+
+GRID_KEYS = (
+    "learning_rate", "hidden_layers", "hidden_activation", "batch_size", "momentum", "l2",
+    "num_iterations", "init",
+)
+
+
+def grid_points(grid):
+    """Every combination of ``grid`` (``{key: [values, ...]}``) as a list of dicts, in order."""
+    if not isinstance(grid, dict) or not grid:
+        raise ValueError(f"grid must be a non-empty dict of lists, got {grid!r}")
+    unknown = sorted(set(grid) - set(GRID_KEYS))
+    if unknown:
+        raise ValueError(f"grid has unknown keys {unknown}; known: {', '.join(GRID_KEYS)}")
+    for key, values in grid.items():
+        if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__") or not list(values):
+            raise ValueError(f"grid[{key!r}] must be a non-empty list of values, got {values!r}")
+    keys = list(grid)
+    return [dict(zip(keys, values)) for values in itertools.product(*(list(grid[k]) for k in keys))]
+
+
+def _model_for(point, n_x, fixed):
+    settings = {**fixed, **point}
+    hidden = tuple(settings.pop("hidden_layers", ()))
+    return NeuralNetwork([n_x, *hidden, 1], **settings)
+
+
+def search(grid, X, Y, X_val, Y_val, *, progress=None, **fixed):
+    """Train one model per grid point on ``(X, Y)`` and rank them on ``(X_val, Y_val)``.
+
+    ``grid`` maps keys of :data:`GRID_KEYS` to lists: ``hidden_layers`` gives the hidden
+    sizes (``(4,)`` for one layer of 4 units, ``()`` for logistic regression); the others
+    are :class:`NeuralNetwork` arguments. ``fixed`` holds arguments shared by every model
+    (``num_iterations=...``, ``seed=...``). ``progress(done, total)`` is called after each model.
+
+    Returns rows (dicts: the point, ``validation_accuracy``, ``validation_cost``,
+    ``train_accuracy``, ``final_cost``, ``seconds``, ``diverged``) sorted by validation
+    accuracy, best first; a diverged run scores NaN and sorts last.
+    """
+    points = grid_points(grid)
+    n_x = X.shape[0]
+    models = [_model_for(point, n_x, fixed) for point in points]  # bad settings fail before training
+    rows = []
+    for done, (point, model) in enumerate(zip(points, models), start=1):
+        rows.append({**point, **_evaluate(model, X, Y, X_val, Y_val)})
+        if progress is not None:
+            progress(done, len(points))
+    return sorted(rows, key=lambda row: -row["validation_accuracy"] if not row["diverged"] else math.inf)
+
+
+def _evaluate(model, X, Y, X_val, Y_val):
+    start = time.perf_counter()
+    try:
+        model.fit(X, Y)
+    except TrainingDivergedError:
+        nan = math.nan
+        return {"validation_accuracy": nan, "validation_cost": nan, "train_accuracy": nan,
+                "final_cost": nan, "seconds": time.perf_counter() - start, "diverged": True}
+    # One forward pass on each set, after training: the costs come from the logits.
+    return {
+        "validation_accuracy": model.score(X_val, Y_val),
+        "validation_cost": model.cost(X_val, Y_val),
+        "train_accuracy": model.score(X, Y),
+        "final_cost": model.costs_[-1] if model.costs_ else math.nan,
+        "seconds": time.perf_counter() - start,
+        "diverged": False,
+    }
