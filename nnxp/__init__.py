@@ -15,6 +15,7 @@ from .backend import (
     to_numpy,
 )
 from .gradcheck import gradient_check
+from .checkpoint import CheckpointError, load
 from .init import initialize_parameters
 from .kernels import (
     compute_cost,
@@ -36,7 +37,7 @@ from .optim import (
     update_parameters_with_momentum,
 )
 from .search import search
-from .training import TrainingDivergedError
+from .training import DeviceMemoryError, TrainingDivergedError
 
 __version__ = "0.1.0"
 
@@ -49,6 +50,8 @@ __all__ = [
     "search",
     "update_parameters_with_momentum",
     "BackendUnavailableError",
+    "DeviceMemoryError",
+    "CheckpointError",
     "NeuralNetwork",
     "TrainingDivergedError",
     "backend_info",
@@ -57,6 +60,7 @@ __all__ = [
     "get_namespace",
     "gradient_check",
     "initialize_parameters",
+    "load",
     "linear_activation_backward",
     "linear_activation_forward",
     "linear_backward",

@@ -138,6 +138,16 @@ def resolve_device(xp, device):
     return device
 
 
+def is_out_of_memory(exc):
+    """Whether ``exc`` is a library's out-of-memory error (NumPy and CuPy raise MemoryError
+    subclasses, torch ``OutOfMemoryError``, JAX/XLA ``RESOURCE_EXHAUSTED``)."""
+    return (
+        isinstance(exc, MemoryError)
+        or type(exc).__name__ == "OutOfMemoryError"
+        or "RESOURCE_EXHAUSTED" in str(exc)
+    )
+
+
 def to_numpy(x):
     """A NumPy copy (or view) of array ``x`` from any backend, on the host."""
     if isinstance(x, np.ndarray):

@@ -5,16 +5,26 @@ Logistic regression is ``layer_dims=[n_x, 1]``, the shallow network
 layers use ``hidden_activation``, the output layer sigmoid.
 """
 
+import contextlib
 import os
 
 import array_api_compat
 
 from .activations import ACTIVATIONS
-from .backend import BACKEND_NAMES, dtype_name, dtype_of, get_namespace, namespace, resolve_device, to_backend
+from .backend import (
+    BACKEND_NAMES,
+    dtype_name,
+    dtype_of,
+    get_namespace,
+    is_out_of_memory,
+    namespace,
+    resolve_device,
+    to_backend,
+)
 from .init import INITS, initialize_parameters
 from .kernels import _accuracy, _cost_from_logits, _model_forward
 from .optim import initialize_velocity
-from .training import TrainingState, shuffle_seed, train
+from .training import TrainingState, out_of_memory_error, shuffle_seed, train
 from .validation import (
     as_array,
     check_choice,
@@ -151,14 +161,25 @@ class NeuralNetwork:
         """
         xp, X, Y = self._prepare_XY(X, Y)
         validation = None if validation_data is None else self._prepare_validation(xp, validation_data)
-        state = self._resumed_state() if resume else self._fresh_state(xp, X)
-        try:
-            train(xp, X, Y, state, self, validation, progress)
-        except KeyboardInterrupt:
-            self._keep(state)
-            raise
+        with self._out_of_memory_explained(X):
+            state = self._resumed_state() if resume else self._fresh_state(xp, X)
+            try:
+                train(xp, X, Y, state, self, validation, progress)
+            except KeyboardInterrupt:
+                self._keep(state)
+                raise
         self._keep(state)
         return self
+
+    @contextlib.contextmanager
+    def _out_of_memory_explained(self, X):
+        """Turn a library's out-of-memory error into a :class:`DeviceMemoryError` naming the sizes."""
+        try:
+            yield
+        except Exception as exc:
+            if not is_out_of_memory(exc):
+                raise
+            raise out_of_memory_error(self, X.shape[1], X.dtype, array_api_compat.device(X), exc) from exc
 
     def _fresh_state(self, xp, X):
         parameters = initialize_parameters(
@@ -173,8 +194,10 @@ class NeuralNetwork:
         if self.momentum and not self.velocities_:
             self.velocities_ = initialize_velocity(self.parameters_)
         return TrainingState(
-            self.parameters_, self.velocities_, self.shuffle_seed_, self.iterations_done_,
-            list(self.costs_), list(self.validation_costs_), list(self.validation_accuracies_),
+            self.parameters_, self.velocities_,
+            getattr(self, "shuffle_seed_", None) or shuffle_seed(self.seed), self.iterations_done_,
+            list(self.costs_), list(getattr(self, "validation_costs_", [])),
+            list(getattr(self, "validation_accuracies_", [])),
         )
 
     def _keep(self, state):
@@ -231,3 +254,9 @@ class NeuralNetwork:
         """The cross-entropy of the fitted model on ``X``, ``Y`` (from the logits, no L2 term): a float."""
         xp, _, ZL, Y = self._evaluate(X, Y)
         return float(_cost_from_logits(xp, ZL, Y))
+
+    def save(self, path):
+        """Write the fitted model to ``path`` (``.npz``, atomically); see :func:`nnxp.load`."""
+        from .checkpoint import save  # checkpoint.py builds models from this module
+
+        return save(self, path)

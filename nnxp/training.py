@@ -16,6 +16,28 @@ class TrainingDivergedError(FloatingPointError):
     """The cost stopped being finite: the learning rate is too large for this problem."""
 
 
+class DeviceMemoryError(MemoryError):
+    """The device ran out of memory during training; the message names the sizes involved."""
+
+
+def out_of_memory_error(settings, m, dtype, device, exc):
+    """A :class:`DeviceMemoryError` that says what needed the memory and what to try."""
+    itemsize = 4 if "32" in str(dtype) else 8
+    batch = m if settings.batch_size is None else min(m, settings.batch_size)
+    dims = settings.layer_dims
+    megabytes = {
+        "data X": dims[0] * m * itemsize,
+        "parameters": sum(n * (n_prev + 1) for n_prev, n in zip(dims, dims[1:])) * itemsize,
+        "one step's Z, A and dZ": 3 * sum(dims[1:]) * batch * itemsize,
+    }
+    sizes = ", ".join(f"{name} {size / 2**20:,.1f} MiB" for name, size in megabytes.items())
+    return DeviceMemoryError(
+        f"out of memory on {device} training layer_dims={dims} on m={m} samples in "
+        f"{dtype} ({sizes}); try a smaller batch_size, float32 or fewer samples. "
+        f"The library said: {exc}"
+    )
+
+
 @dataclass
 class TrainingState:
     """Everything a resumed run needs: parameters, momentum velocities, epochs done, history."""

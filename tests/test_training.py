@@ -171,3 +171,25 @@ def test_config_round_trip():
     model = _model(batch_size=8, momentum=0.9, l2=0.1, dtype="float32")
     again = nnxp.NeuralNetwork.from_config(model.get_config())
     assert again.get_config() == model.get_config()
+
+
+@pytest.mark.parametrize("error", ["cupy", "numpy", "torch"])
+def test_running_out_of_memory_names_the_sizes(monkeypatch, error):
+    """A library's out-of-memory error during fit becomes a DeviceMemoryError with the sizes."""
+    if error == "cupy":
+        cupy = pytest.importorskip("cupy")
+        raised = cupy.cuda.memory.OutOfMemoryError(2**30, 2**29, 2**31)
+    elif error == "torch":
+        torch = pytest.importorskip("torch")
+        raised = torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 1.00 GiB")
+    else:
+        raised = MemoryError("Unable to allocate 1.00 GiB for an array")
+
+    def out_of_memory(*args, **kwargs):
+        raise raised
+
+    monkeypatch.setattr("nnxp.model.train", out_of_memory)
+    X, Y = _problem()
+    with pytest.raises(nnxp.DeviceMemoryError, match=r"layer_dims=\[4, 5, 3, 1\] on m=23 samples in float64 \(data X 0.0 MiB") as err:
+        _model(batch_size=8).fit(X, Y)
+    assert err.value.__cause__ is raised and "batch_size" in str(err.value)

@@ -1,0 +1,90 @@
+"""GPU behaviour, proven on the CPU through array-api-strict's device1, and on CuPy when present."""
+
+import array_api_strict
+import numpy as np
+import pytest
+
+import nnxp
+
+DEVICE1 = array_api_strict.Device("device1")
+
+
+@pytest.fixture
+def host_reads(monkeypatch):
+    """Count every read of a device1 value back to the host (float(), bool(), int())."""
+    counts = {"float": 0, "bool": 0, "int": 0}
+    Array = type(array_api_strict.asarray(0.0))
+    for kind in counts:
+        original = getattr(Array, f"__{kind}__")
+
+        def counted(self, _original=original, _kind=kind):
+            if self.device == DEVICE1:
+                counts[_kind] += 1
+            return _original(self)
+
+        monkeypatch.setattr(Array, f"__{kind}__", counted)
+    return counts
+
+
+def _data(m=40):
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((3, m))
+    Y = (X[0:1] > 0).astype(float)
+    return array_api_strict.asarray(X, device=DEVICE1), array_api_strict.asarray(Y, device=DEVICE1)
+
+
+@pytest.mark.parametrize("batch_size", [None, 16])
+def test_fit_reads_back_only_the_logged_costs(host_reads, batch_size):
+    X, Y = _data()
+    reads = []
+    for iterations in (20, 40):
+        host_reads.update(float=0, bool=0, int=0)
+        model = nnxp.NeuralNetwork([3, 4, 1], num_iterations=iterations, cost_every=5, batch_size=batch_size).fit(X, Y)
+        assert host_reads["float"] == len(model.costs_) == iterations // 5
+        reads.append(dict(host_reads))
+    # The other reads (input checks once, the final finiteness check) do not grow with the iterations.
+    assert reads[0]["bool"] == reads[1]["bool"] and reads[0]["int"] == reads[1]["int"] == 0
+    assert model.parameters_["W1"].device == DEVICE1 and model.velocities_ == {}
+
+
+def test_no_hidden_host_copies_on_device1():
+    """device1 refuses conversion to NumPy: a fit that silently copied to the host would fail."""
+    X, Y = _data()
+    with pytest.raises(RuntimeError, match="Can't convert"):
+        np.asarray(X)
+    model = nnxp.NeuralNetwork([3, 4, 1], num_iterations=30, momentum=0.9, l2=0.1, batch_size=8, cost_every=10)
+    model.fit(X, Y, validation_data=_data(12))
+    for value in [*model.parameters_.values(), *model.velocities_.values(), model.predict(X)]:
+        assert value.device == DEVICE1
+    assert nnxp.to_numpy(model.predict_proba(X)).shape == (1, 40)
+
+
+def test_cupy_installed_without_a_gpu_falls_back_to_numpy():
+    """CI installs CuPy on a machine with no GPU: auto must pick NumPy and say why."""
+    pytest.importorskip("cupy")
+    info = nnxp.backend_info()
+    if info.cupy_usable:
+        pytest.skip("a GPU is usable here")
+    assert info.auto == "numpy" and "CuPy" in info.reason and "installed" in info.reason
+    with pytest.raises(nnxp.BackendUnavailableError, match="backend='cupy' cannot run here: CuPy .* is installed but"):
+        nnxp.get_namespace("cupy")
+    X, Y = np.ones((2, 4)), np.array([[0.0, 1.0, 0.0, 1.0]])
+    model = nnxp.NeuralNetwork([2, 1], num_iterations=2, backend="auto").fit(X, Y)
+    assert isinstance(model.parameters_["W1"], np.ndarray)
+
+
+@pytest.mark.gpu
+def test_training_on_the_gpu_stays_on_the_gpu_in_float32():
+    if not nnxp.backend_info().cupy_usable:
+        pytest.skip(nnxp.backend_info().reason)
+    import cupy
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((5, 300)).astype(np.float32)
+    Y = (X[0:1] > 0).astype(np.float32)
+    model = nnxp.NeuralNetwork([5, 8, 1], num_iterations=200, learning_rate=0.5, backend="cupy").fit(X, Y)
+    for value in model.parameters_.values():
+        assert isinstance(value, cupy.ndarray) and value.dtype == cupy.float32
+    reference = nnxp.NeuralNetwork([5, 8, 1], num_iterations=200, learning_rate=0.5).fit(X, Y)
+    np.testing.assert_allclose(model.costs_, reference.costs_, rtol=1e-4)
+    assert model.score(X, Y) == pytest.approx(reference.score(X, Y), abs=0.01)
