@@ -127,12 +127,15 @@ class NeuralNetwork:
             return x
         return to_backend(x, xp, device)
 
-    def _prepare_X(self, X, *others, name="X"):
-        """``(xp, X)``: X on the backend of ``others``, validated and cast to the model's dtype."""
+    def _prepare_X(self, X, *others, name="X", fitted=False):
+        """``(xp, X)``: X on the backend of ``others`` (and of the parameters when ``fitted``),
+        validated and cast to the model's dtype."""
         X = self._on_target(X, name)
+        if fitted:
+            others = (*others, self._fitted_parameters()["W1"])
         xp = namespace(X, *others)
         check_X(xp, X, self.layer_dims[0], name)
-        if hasattr(self, "parameters_"):
+        if fitted:
             dtype = self.parameters_["W1"].dtype
         elif self.dtype is not None:
             dtype = dtype_of(xp, self.dtype)
@@ -140,9 +143,9 @@ class NeuralNetwork:
             dtype = X.dtype if xp.isdtype(X.dtype, "real floating") else xp.float64
         return xp, X if X.dtype == dtype else xp.astype(X, dtype)
 
-    def _prepare_XY(self, X, Y, *others):
+    def _prepare_XY(self, X, Y, fitted=False):
         X, Y = self._on_target(X, "X"), self._on_target(Y, "Y")
-        xp, X = self._prepare_X(X, Y, *others)
+        xp, X = self._prepare_X(X, Y, fitted=fitted)
         check_Y(xp, Y, X.shape[1])
         return xp, X, xp.astype(Y, X.dtype)
 
@@ -159,8 +162,8 @@ class NeuralNetwork:
         stops being finite. On KeyboardInterrupt the model keeps the last completed
         iteration's state (so it can be saved and resumed), then the interrupt goes on.
         """
-        xp, X, Y = self._prepare_XY(X, Y)
-        validation = None if validation_data is None else self._prepare_validation(xp, validation_data)
+        xp, X, Y = self._prepare_XY(X, Y, fitted=resume)
+        validation = None if validation_data is None else self._prepare_validation(xp, validation_data, X.dtype)
         with self._out_of_memory_explained(X):
             state = self._resumed_state() if resume else self._fresh_state(xp, X)
             try:
@@ -190,7 +193,6 @@ class NeuralNetwork:
         return TrainingState(parameters, velocities, shuffle_seed(self.seed))
 
     def _resumed_state(self):
-        self._fitted_parameters()
         if self.momentum and not self.velocities_:
             self.velocities_ = initialize_velocity(self.parameters_)
         return TrainingState(
@@ -208,7 +210,7 @@ class NeuralNetwork:
         self.validation_costs_ = state.validation_costs
         self.validation_accuracies_ = state.validation_accuracies
 
-    def _prepare_validation(self, xp, validation_data):
+    def _prepare_validation(self, xp, validation_data, dtype):
         try:
             X_v, Y_v = validation_data
         except (TypeError, ValueError):
@@ -218,9 +220,9 @@ class NeuralNetwork:
         X_v, Y_v = self._on_target(X_v, "validation X_v"), self._on_target(Y_v, "validation Y_v")
         xp_v, X_v = self._prepare_X(X_v, Y_v, name="validation X_v")
         if xp_v is not xp:
-            raise TypeError("validation_data must be arrays of the same library as X")
+            raise TypeError(f"validation_data must be arrays of X's library ({xp.__name__}), got {xp_v.__name__}")
         check_Y(xp, Y_v, X_v.shape[1], name="validation Y_v")
-        return X_v, xp.astype(Y_v, X_v.dtype)
+        return xp.astype(X_v, dtype, copy=False), xp.astype(Y_v, dtype)
 
     def _fitted_parameters(self):
         if not hasattr(self, "parameters_"):
@@ -229,9 +231,8 @@ class NeuralNetwork:
 
     def predict_proba(self, X):
         """AL = P(y = 1 | x) for each column of ``X (n_x, m)``: shape ``(1, m)``."""
-        parameters = self._fitted_parameters()
-        xp, X = self._prepare_X(X, parameters["W1"])
-        return _model_forward(xp, X, parameters, self.activations)[0]
+        xp, X = self._prepare_X(X, fitted=True)
+        return _model_forward(xp, X, self.parameters_, self.activations)[0]
 
     def predict(self, X):
         """Labels 0/1, ``(1, m)``, in the model's dtype: 1 where AL > 0.5."""
@@ -240,9 +241,8 @@ class NeuralNetwork:
 
     def _evaluate(self, X, Y):
         """``(xp, AL, ZL, Y)`` of the fitted model on validated ``X``, ``Y``."""
-        parameters = self._fitted_parameters()
-        xp, X, Y = self._prepare_XY(X, Y, parameters["W1"])
-        AL, caches = _model_forward(xp, X, parameters, self.activations)
+        xp, X, Y = self._prepare_XY(X, Y, fitted=True)
+        AL, caches = _model_forward(xp, X, self.parameters_, self.activations)
         return xp, AL, caches[-1][1], Y
 
     def score(self, X, Y):

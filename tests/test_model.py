@@ -58,6 +58,16 @@ def test_float32_stays_float32(backend):
     backend.check(model.predict_proba(backend.asarray(X, "float32")), "float32")
 
 
+def test_refit_follows_the_new_data_and_resume_keeps_the_model_dtype():
+    X, Y = _small_problem()
+    model = nnxp.NeuralNetwork([4, 3, 1], num_iterations=2).fit(X.astype(np.float32), Y)
+    assert model.parameters_["W1"].dtype == np.float32
+    model.fit(X, Y, resume=True)
+    assert model.parameters_["W1"].dtype == np.float32 and model.iterations_done_ == 4
+    model.fit(X, Y, validation_data=(X.astype(np.float32), Y))
+    assert model.parameters_["W1"].dtype == np.float64 and model.iterations_done_ == 2
+
+
 def test_dtype_argument_casts_the_data():
     X, Y = _small_problem()
     model = nnxp.NeuralNetwork([4, 1], num_iterations=3, dtype="float32").fit(X, Y)
