@@ -14,7 +14,7 @@ Arrays are stored on the host, so a model trained on one backend loads on any.
 
 import json
 import os
-import tempfile
+import secrets
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,16 +87,18 @@ def save(model, path):
     so a crash or Ctrl-C during a save leaves any previous checkpoint intact.
     """
     path = Path(path)
+    if not path.parent.is_dir():
+        raise FileNotFoundError(f"cannot save a checkpoint to {path}: no folder {path.parent}")
     arrays = _arrays(model)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     try:
-        with os.fdopen(handle, "wb") as file:
+        with open(temporary, "xb") as file:  # permissions from the umask, as for any new file
             np.savez(file, **arrays)
             file.flush()
             os.fsync(file.fileno())
         os.replace(temporary, path)
     except BaseException:
-        os.unlink(temporary)
+        temporary.unlink(missing_ok=True)
         raise
     return path
 
@@ -170,9 +172,8 @@ def _check_contents(path, meta, arrays):
         raise CheckpointError(f"checkpoint {path}: metadata has layer_dims={dims!r}, dtype={dtype!r}")
     parameters = _check_group(path, arrays, _expected_shapes(dims), dtype, "parameter")
     velocity_keys = {_VELOCITY + "d" + key for key in parameters}
-    present = velocity_keys & arrays.keys()
     velocities = {}
-    if present:
+    if velocity_keys & arrays.keys():
         velocities = _check_group(path, arrays, _expected_shapes(dims, _VELOCITY + "d"), dtype, "velocity")
     histories = {name: _history(path, arrays, name) for name in HISTORIES}
     unknown = arrays.keys() - parameters.keys() - velocity_keys - set(HISTORIES)
@@ -181,7 +182,8 @@ def _check_contents(path, meta, arrays):
     done, seed = meta.get("iterations_done"), meta.get("shuffle_seed")
     if not all(type(n) is int and n >= 0 for n in (done, seed)):
         raise CheckpointError(
-            f"checkpoint {path}: iterations_done and shuffle_seed must be integers >= 0, got {done!r}, {seed!r}"
+            f"checkpoint {path}: iterations_done and shuffle_seed must be integers >= 0, "
+            f"got {done!r} and {seed!r}"
         )
     return Checkpoint(
         meta.get("config"), dims, meta.get("activations"), parameters, velocities, done, seed,
@@ -215,7 +217,9 @@ def _model_from_config(checkpoint, config, path):
     try:
         model = NeuralNetwork.from_config(config)
     except (TypeError, ValueError) as exc:
-        raise CheckpointError(f"checkpoint {path}: its config does not build a NeuralNetwork ({exc})") from None
+        raise CheckpointError(
+            f"checkpoint {path}: its config does not build a NeuralNetwork ({exc})"
+        ) from None
     if model.layer_dims != checkpoint.layer_dims or model.activations != checkpoint.activations:
         raise CheckpointError(
             f"checkpoint {path} holds a {checkpoint.layer_dims} network with activations "

@@ -1,0 +1,104 @@
+"""``nnxp search``: a grid of hyperparameters, each trained on a train split and ranked on a
+validation split carved out of it (the test split stays unseen).
+
+``nnxp search --dataset flower --layers 4 --layers 8,4 --lr 0.1,1.2 --activation tanh,relu
+--iterations 2000 --out runs/search`` writes ``search.json``, ``search.csv`` and ``search.png``
+(validation accuracy per setting) to ``--out`` and prints the best settings.
+"""
+
+import argparse
+import csv
+import json
+from pathlib import Path
+
+from .activations import ACTIVATIONS
+from .cli_options import backend_options, data_options, dataset_split, hidden_layers, positive_int
+from .datasets import train_test_split
+from .search import search
+
+
+def _list_of(parse, what):
+    """An option type for comma-separated values, each read by ``parse``."""
+
+    def read(text):
+        try:
+            return [parse(part.strip()) for part in text.split(",")]
+        except (TypeError, ValueError, argparse.ArgumentTypeError):
+            raise argparse.ArgumentTypeError(f"expected {what}, comma-separated, got {text!r}") from None
+
+    return read
+
+
+def _activation(name):
+    if name not in ACTIVATIONS:
+        raise ValueError(name)
+    return name
+
+
+def _batch_size(text):
+    return None if text.lower() == "none" else positive_int(text)
+
+
+def add_search(commands):
+    """The ``search`` subcommand's options."""
+    run = commands.add_parser("search", help="train a grid of settings, ranked on a validation split")
+    data_options(run, required=True)
+    run.add_argument("--layers", type=hidden_layers, action="append",
+                     help="hidden layer sizes, repeat for several: --layers 4 --layers 20,7,5 (default: 4)")
+    run.add_argument("--lr", type=_list_of(float, "learning rates"), default=[0.0075])
+    run.add_argument("--activation", type=_list_of(_activation, f"activations of {sorted(ACTIVATIONS)}"),
+                     default=["relu"])
+    run.add_argument("--batch-size", type=_list_of(_batch_size, "batch sizes or none"), default=[None])
+    run.add_argument("--momentum", type=_list_of(float, "momentum values"), default=[0.0])
+    run.add_argument("--l2", type=_list_of(float, "L2 lambdas"), default=[0.0])
+    run.add_argument("--iterations", type=positive_int, default=2500)
+    run.add_argument("--validation-size", type=float, default=0.2,
+                     help="fraction of the train split held out for ranking (default: 0.2)")
+    run.add_argument("--seed", type=int, default=0)
+    run.add_argument("--out", help="folder for search.json, search.csv, search.png (default: runs/search)")
+    backend_options(run, "auto")
+
+
+def _grid(args):
+    return {
+        "hidden_layers": [tuple(layers) for layers in (args.layers or [[4]])],
+        "learning_rate": args.lr, "hidden_activation": args.activation,
+        "batch_size": args.batch_size, "momentum": args.momentum, "l2": args.l2,
+    }
+
+
+def _write(rows, out):
+    """``search.json``, ``search.csv`` and ``search.png`` in ``out``; the paths written."""
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [out / "search.json", out / "search.csv", out / "search.png"]
+    paths[0].write_text(json.dumps(rows, indent=2, default=list) + "\n")
+    with paths[1].open("w", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    from . import plots
+
+    plots.search_results(rows, paths[2])
+    return paths
+
+
+def run_search(args):
+    """Train every grid point, print the ranking, write the files."""
+    from tqdm import tqdm
+
+    split = dataset_split(args)
+    train = train_test_split(split.X_train, split.Y_train, test_size=args.validation_size, seed=args.seed)
+    grid = _grid(args)
+    total = 1
+    for values in grid.values():
+        total *= len(values)
+    with tqdm(total=total, unit="model", desc="search", disable=None, leave=False) as bar:
+        rows = search(grid, train.X_train, train.Y_train, train.X_test, train.Y_test,
+                      progress=lambda done, _: bar.update(1), num_iterations=args.iterations,
+                      seed=args.seed, backend=args.backend, device=args.device)
+    for rank, row in enumerate(rows[:10], start=1):
+        setting = ", ".join(f"{key}={row[key]}" for key in grid)
+        print(f"{rank:2d}. validation accuracy {row['validation_accuracy']:.1%} "
+              f"(train {row['train_accuracy']:.1%}): {setting}")
+    print("wrote " + ", ".join(map(str, _write(rows, Path(args.out or "runs/search")))))
+    return 0

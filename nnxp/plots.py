@@ -1,0 +1,83 @@
+"""A fitted model's plots as PNG files: the course's learning curve and 2-D decision boundary.
+
+Drawn on matplotlib ``Figure`` objects (the Agg canvas, no pyplot): no display is needed and
+no global matplotlib state is touched. Needs matplotlib.
+"""
+
+import array_api_compat
+import numpy as np
+from matplotlib.figure import Figure
+
+from .backend import namespace, to_backend, to_numpy
+
+
+def learning_curve(model, path):
+    """Save the cost against iterations (epochs with mini-batches) of fitted ``model`` to ``path``.
+
+    One point per logged cost, at iterations 0, ``cost_every``, ... over the whole history
+    (resumed runs included), titled with the learning rate as in the course's notes. The
+    validation cost, when ``fit`` was given validation data, is drawn beside it. Returns the
+    matplotlib Figure.
+    """
+    unit = "iterations" if model.batch_size is None else "epochs"
+    fig = Figure(figsize=(6.4, 4.8))
+    ax = fig.add_subplot()
+    steps = model.cost_every * np.arange(len(model.costs_))
+    ax.plot(steps, model.costs_, label="training cost")
+    if model.validation_costs_:
+        ax.plot(steps, model.validation_costs_, label="validation cost")
+        ax.legend()
+    ax.set(xlabel=unit, ylabel="cost", title=f"Learning rate = {model.learning_rate:g}")
+    ax.grid(alpha=0.3)
+    fig.savefig(path, dpi=100)
+    return fig
+
+
+def _grid(X, steps):
+    """``(xx, yy)``: a ``steps`` x ``steps`` mesh over the range of ``X (2, m)`` plus a margin of 1."""
+    axes = [np.linspace(row.min() - 1, row.max() + 1, steps) for row in X]
+    return np.meshgrid(*axes)
+
+
+def decision_boundary(model, X, Y, path, *, title=None, steps=300):
+    """Save the regions fitted ``model`` labels 0 and 1, with the points ``X (2, m)`` coloured by ``Y``.
+
+    The mesh is predicted on the model's own backend and device, in one batch. Returns the
+    matplotlib Figure.
+    """
+    X, Y = to_numpy(X), to_numpy(Y)
+    if X.ndim != 2 or X.shape[0] != 2:
+        raise ValueError(f"decision_boundary needs 2-D data X (2, m), got shape {X.shape}")
+    xx, yy = _grid(X, steps)
+    W1 = model.parameters_["W1"]
+    mesh = to_backend(np.stack([xx.ravel(), yy.ravel()]), namespace(W1), array_api_compat.device(W1))
+    labels = to_numpy(model.predict(mesh)).reshape(xx.shape)
+    fig = Figure(figsize=(6.4, 4.8))
+    ax = fig.add_subplot()
+    ax.contourf(xx, yy, labels, levels=[-0.5, 0.5, 1.5], cmap="Spectral", alpha=0.8)
+    ax.scatter(X[0], X[1], c=Y[0], cmap="Spectral", s=14, edgecolors="k", linewidths=0.4)
+    ax.set(xlabel="$x_1$", ylabel="$x_2$", title=title or "Decision boundary")
+    fig.savefig(path, dpi=100)
+    return fig
+
+
+def search_results(rows, path, *, keys=None):
+    """Save a bar chart of the validation accuracy of each row of :func:`nnxp.search` to ``path``.
+
+    One horizontal bar per setting, best at the top, labelled with the values of ``keys`` (by
+    default every key that varies between rows); diverged runs are left out. Returns the Figure.
+    """
+    rows = [row for row in rows if not row["diverged"]]
+    settings = [key for key in rows[0] if key not in _RESULT_KEYS] if rows else []
+    keys = keys or [key for key in settings if len({str(row[key]) for row in rows}) > 1] or settings
+    labels = [", ".join(f"{key}={row[key]}" for key in keys) for row in rows]
+    fig = Figure(figsize=(8, 1.5 + 0.35 * len(rows)))
+    ax = fig.add_subplot()
+    ax.barh(range(len(rows))[::-1], [row["validation_accuracy"] for row in rows], tick_label=labels)
+    ax.set(xlabel="validation accuracy", xlim=(0, 1), title="Hyperparameter search")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    return fig
+
+
+_RESULT_KEYS = ("validation_accuracy", "validation_cost", "train_accuracy", "final_cost", "seconds", "diverged")

@@ -1,0 +1,213 @@
+"""The ``nnxp`` command, run as a real process: train, resume, predict, evaluate, info, errors, Ctrl-C."""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from test_plots import assert_real_png
+
+import nnxp
+from nnxp.datasets import load
+
+FLOWER_RUN = ["--dataset", "flower", "--layers", "4", "--activation", "tanh", "--lr", "1.2",
+              "--init", "scaled", "--seed", "1"]
+
+
+def nnxp_command(*args, timeout=120, **kwargs):
+    """``python -m nnxp ARGS`` in a subprocess, NNXP_BACKEND unset; the CompletedProcess."""
+    env = {key: value for key, value in os.environ.items() if key != "NNXP_BACKEND"}
+    return subprocess.run([sys.executable, "-m", "nnxp", *map(str, args)], capture_output=True,
+                          text=True, timeout=timeout, env=env, **kwargs)
+
+
+def _ok(*args, **kwargs):
+    result = nnxp_command(*args, **kwargs)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+@pytest.fixture(scope="module")
+def flower_run(tmp_path_factory):
+    """One ``nnxp train`` of the notes' flower network: its folder and its output."""
+    out = tmp_path_factory.mktemp("runs") / "flower"
+    result = _ok("train", *FLOWER_RUN, "--iterations", 2000, "--print-every", 500, "--out", out)
+    return out, result
+
+
+def test_train_writes_checkpoint_metrics_and_plots(flower_run):
+    out, result = flower_run
+    assert sorted(p.name for p in out.iterdir()) == [
+        "decision_boundary.png", "learning_curve.png", "metrics.json", "model.npz"]
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["train_accuracy"] > 0.85 and metrics["test_accuracy"] > 0.8
+    assert metrics["final_cost"] < 0.35 and metrics["seconds"] > 0
+    assert (metrics["backend"], metrics["device"], metrics["dtype"]) == ("numpy", "cpu", "float64")
+    assert (metrics["layer_dims"], metrics["iterations_done"]) == ([2, 4, 1], 2000)
+    assert_real_png(out / "learning_curve.png")
+    assert_real_png(out / "decision_boundary.png", min_bytes=20_000)
+
+
+def test_train_prints_the_notes_costs_and_no_bar_off_a_terminal(flower_run):
+    out, result = flower_run
+    printed = [line for line in result.stdout.splitlines() if line.startswith("Cost after")]
+    assert [line.split(":")[0] for line in printed] == [
+        f"Cost after iteration {i}" for i in (0, 500, 1000, 1500)]
+    assert "it/s" not in result.stdout + result.stderr
+    assert str(out / "model.npz") in result.stdout
+
+
+def test_the_checkpoint_is_the_trained_model(flower_run):
+    out, _ = flower_run
+    model = nnxp.load(out / "model.npz")
+    split = load("flower")
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert model.score(split.X_test, split.Y_test) == metrics["test_accuracy"]
+    assert model.learning_rate == 1.2 and model.activations == ["tanh", "sigmoid"]
+
+
+def test_evaluate_reports_the_accuracy_of_metrics_json(flower_run):
+    out, _ = flower_run
+    metrics = json.loads((out / "metrics.json").read_text())
+    lines = _ok("evaluate", out / "model.npz", "--dataset", "flower").stdout.splitlines()
+    assert lines[0].startswith(f"train: accuracy {metrics['train_accuracy']:.1%}")
+    assert lines[1].startswith(f"test: accuracy {metrics['test_accuracy']:.1%}, cost {metrics['test_cost']:.6f}")
+
+
+def test_evaluate_and_predict_read_npy_and_csv_inputs(flower_run, tmp_path):
+    out, _ = flower_run
+    split = load("flower")
+    np.save(tmp_path / "X.npy", split.X_test)
+    np.savetxt(tmp_path / "Y.csv", split.Y_test, delimiter=",")
+    evaluated = _ok("evaluate", out / "model.npz", "--input", tmp_path / "X.npy", "--labels", tmp_path / "Y.csv")
+    assert evaluated.stdout.startswith("input: accuracy ")
+    _ok("predict", out / "model.npz", "--input", tmp_path / "X.npy", "--output", tmp_path / "p.csv")
+    table = np.loadtxt(tmp_path / "p.csv", delimiter=",", skiprows=1, ndmin=2)
+    model = nnxp.load(out / "model.npz")
+    np.testing.assert_array_equal(table[:, 0], model.predict(split.X_test)[0])
+    np.testing.assert_allclose(table[:, 1], model.predict_proba(split.X_test)[0], atol=1e-6)
+
+
+def test_predict_prints_csv_for_a_dataset(flower_run):
+    out, _ = flower_run
+    lines = _ok("predict", out / "model.npz", "--dataset", "flower").stdout.splitlines()
+    assert lines[0] == "prediction,probability" and len(lines) == 1 + load("flower").X_test.shape[1]
+
+
+def _arrays(path):
+    with np.load(path) as data:
+        return {key: data[key] for key in data.files if key != "metadata"}
+
+
+def test_train_resume_equals_one_longer_run(tmp_path):
+    options = [*FLOWER_RUN, "--momentum", "0.9", "--batch-size", "100", "--cost-every", "10"]
+    _ok("train", *options, "--iterations", 40, "--out", tmp_path / "straight")
+    _ok("train", *options, "--iterations", 20, "--out", tmp_path / "first")
+    resumed = _ok("train", "--dataset", "flower", "--resume", tmp_path / "first" / "model.npz",
+                  "--iterations", 20, "--out", tmp_path / "second")
+    assert "after 40 iterations" in resumed.stdout
+    straight, second = _arrays(tmp_path / "straight" / "model.npz"), _arrays(tmp_path / "second" / "model.npz")
+    assert straight.keys() == second.keys()
+    for key in straight:
+        np.testing.assert_allclose(second[key], straight[key], rtol=0, atol=1e-12, err_msg=key)
+
+
+def test_deep_and_logistic_networks_from_layer_lists(tmp_path):
+    _ok("train", "--dataset", "breast_cancer", "--layers", "5,3", "--iterations", 50, "--out", tmp_path / "deep")
+    metrics = json.loads((tmp_path / "deep" / "metrics.json").read_text())
+    assert metrics["layer_dims"] == [30, 5, 3, 1]
+    assert not (tmp_path / "deep" / "decision_boundary.png").exists()  # 30 features: no 2-D plot
+    _ok("train", "--dataset", "moons", "--layers", "none", "--lr", "0.5", "--iterations", 50,
+        "--dtype", "float32", "--out", tmp_path / "logistic")
+    metrics = json.loads((tmp_path / "logistic" / "metrics.json").read_text())
+    assert (metrics["layer_dims"], metrics["dtype"]) == ([2, 1], "float32")
+
+
+@pytest.fixture(scope="module")
+def bad_files(tmp_path_factory, flower_run):
+    """Checkpoints that must be refused: garbage, truncated; and a file where a folder belongs."""
+    folder = tmp_path_factory.mktemp("bad")
+    (folder / "garbage.npz").write_bytes(b"not a checkpoint")
+    good = (flower_run[0] / "model.npz").read_bytes()
+    (folder / "truncated.npz").write_bytes(good[: len(good) // 2])
+    return folder, flower_run[0] / "model.npz"
+
+
+USER_ERRORS = {
+    "unknown dataset": (["train", "--dataset", "mnist"], "invalid choice: 'mnist'"),
+    "bad layers": (["train", "--dataset", "flower", "--layers", "4,-2"], "--layers"),
+    "bad option value": (["train", "--dataset", "flower", "--lr", "-1"], "learning_rate must be"),
+    "unknown option": (["train", "--dataset", "flower", "--epochs", "3"], "unrecognized arguments: --epochs"),
+    "cat without folder": (["train", "--dataset", "cat"], "needs --data-dir"),
+    "missing cat files": (["train", "--dataset", "cat", "--data-dir", "{bad}/none"], "train_catvnoncat.h5"),
+    "out is a file": (["train", "--dataset", "flower", "--out", "{bad}/garbage.npz"], "is a file"),
+    "missing checkpoint": (["evaluate", "{bad}/absent.npz", "--dataset", "flower"], "absent.npz: no such file"),
+    "corrupt checkpoint": (["predict", "{bad}/garbage.npz", "--dataset", "flower"], "garbage.npz is not a readable"),
+    "truncated checkpoint": (["evaluate", "{bad}/truncated.npz", "--dataset", "flower"], "truncated.npz"),
+    "other architecture": (["evaluate", "{good}", "--dataset", "digits"], "takes 2 features, but --dataset digits has 64"),
+    "resume other layers": (["train", "--dataset", "flower", "--resume", "{good}", "--layers", "8"], "--layers asks for"),
+    "no input": (["predict", "{good}"], "exactly one of --dataset and --input"),
+    "bad input suffix": (["predict", "{good}", "--input", "{bad}/garbage.npz"], "expected a .npy or .csv"),
+    "no gpu": (["train", "--dataset", "flower", "--backend", "cupy"], "backend='cupy' cannot run here"),
+}
+
+
+@pytest.mark.parametrize("case", USER_ERRORS)
+def test_user_errors_print_one_line_and_exit_non_zero(case, bad_files):
+    args, message = USER_ERRORS[case]
+    if case == "no gpu" and nnxp.backend_info().cupy_usable:
+        pytest.skip("a GPU is usable here")
+    folder, good = bad_files
+    args = [arg.format(bad=folder, good=good) for arg in args]
+    result = nnxp_command(*args, cwd=folder)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert message in result.stderr
+
+
+def test_ctrl_c_saves_a_checkpoint_and_says_where(tmp_path):
+    out = tmp_path / "interrupted"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env.pop("NNXP_BACKEND", None)
+    command = [sys.executable, "-m", "nnxp", "train", *FLOWER_RUN, "--iterations", "100000000",
+               "--print-every", "100", "--out", str(out)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        assert process.stdout.readline().startswith("Cost after iteration 0")  # training has begun
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 130
+    assert f"checkpoint saved to {out / 'model.npz'}" in stderr and "Traceback" not in stderr
+    model = nnxp.load(out / "model.npz")
+    assert 0 < model.iterations_done_ < 100000000
+    assert [p.name for p in out.iterdir()] == ["model.npz"]
+
+
+def test_info_names_versions_and_backends():
+    lines = _ok("info").stdout
+    for expected in (f"nnxp {nnxp.__version__}", f"NumPy {np.__version__}", "auto backend: ",
+                     "  numpy ", "  cupy ", "  torch ", "  jax ", "GPU: "):
+        assert expected in lines
+    assert ("CuPy: not installed" in lines) or ("CUDA runtime" in lines)
+
+
+def test_no_arguments_runs_the_demo():
+    result = _ok(timeout=300)
+    assert "[2, 4, 1] tanh network on the flower data" in result.stdout
+    assert "Cost after iteration 9000" in result.stdout and "test accuracy" in result.stdout
+
+
+def test_the_console_script_runs():
+    script = shutil.which("nnxp", path=str(Path(sys.executable).parent))
+    if script is None:
+        pytest.skip("the nnxp console script is not installed beside this Python")
+    result = subprocess.run([script, "--version"], capture_output=True, text=True, timeout=60)
+    assert (result.returncode, result.stdout.strip()) == (0, f"nnxp {nnxp.__version__}")
