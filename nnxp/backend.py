@@ -8,6 +8,7 @@ otherwise NumPy; :func:`backend_info` says why.
 """
 
 import functools
+import numbers
 import os
 from dataclasses import dataclass
 
@@ -136,6 +137,30 @@ def resolve_device(xp, device):
 
         return torch.device(device)
     return device
+
+
+def host_rng(seed):
+    """The host's NumPy random generator for ``seed``: ``numpy.random.default_rng(seed)`` for an
+    int (or a tuple of ints), ``seed`` itself for a ``numpy.random.Generator`` or a legacy
+    ``numpy.random.RandomState``. Random numbers are drawn here, then moved to a device."""
+    if isinstance(seed, (np.random.Generator, np.random.RandomState)):
+        return seed
+    ints = seed if isinstance(seed, tuple) else (seed,)
+    if all(isinstance(i, numbers.Integral) and not isinstance(i, bool) for i in ints):
+        return np.random.default_rng(seed)
+    raise TypeError(
+        f"seed must be an int, a numpy.random.Generator or a numpy.random.RandomState, got {seed!r}"
+    )
+
+
+def as_array(value, name):
+    """``value`` if it is an array of an array-API library, else a NumPy array of it."""
+    if array_api_compat.is_array_api_obj(value):
+        return value
+    try:
+        return np.asarray(value)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be an array, got {type(value).__name__}") from exc
 
 
 def is_out_of_memory(exc):

@@ -1,42 +1,23 @@
-"""Parameter initialization: drawn on the host with NumPy, moved to the backend once.
+"""Parameter initialization: weights drawn on the host with NumPy, moved to the backend once.
 
 One seed therefore gives identical parameters on every backend and device.
 """
 
+import math
 import numbers
 
-import numpy as np
-
-from .backend import dtype_of, get_namespace, resolve_device
-from .validation import check_layer_dims, check_seed
+from .backend import dtype_of, get_namespace, host_rng, resolve_device
+from .validation import check_layer_dims
 
 INITS = ("he", "xavier", "scaled", "zeros")
 
 
 def _weight_scale(init, n_prev, scale):
     if init == "he":
-        return np.sqrt(2.0 / n_prev)
+        return math.sqrt(2.0 / n_prev)
     if init == "xavier":
-        return np.sqrt(1.0 / n_prev)
-    if init == "scaled":
-        return scale
-    return 0.0
-
-
-def _host_parameters(dims, init, scale, seed):
-    """float64 NumPy parameters; W{l} = standard_normal((n[l], n[l-1])) * scale(init)."""
-    seed = check_seed(seed)
-    if init == "zeros":
-        draw = np.zeros  # no random numbers consumed
-    elif isinstance(seed, int):
-        draw = np.random.default_rng(seed).standard_normal
-    else:
-        draw = seed.standard_normal
-    params = {}
-    for l in range(1, len(dims)):
-        params[f"W{l}"] = draw((dims[l], dims[l - 1])) * _weight_scale(init, dims[l - 1], scale)
-        params[f"b{l}"] = np.zeros((dims[l], 1))
-    return params
+        return math.sqrt(1.0 / n_prev)
+    return scale
 
 
 def initialize_parameters(
@@ -49,9 +30,9 @@ def initialize_parameters(
     ``"scaled"`` ``scale`` (the course's 0.01), ``"zeros"`` 0. b{l} ``(n[l], 1)`` is zeros.
 
     ``seed``: an int (``numpy.random.default_rng``), a ``numpy.random.Generator``
-    or a legacy ``numpy.random.RandomState``; weights are drawn layer by layer with
-    ``standard_normal``, so ``RandomState(1)`` reproduces the course's
-    ``np.random.seed(1); np.random.randn(...)`` exactly. A Generator or
+    or a legacy ``numpy.random.RandomState``; weights are drawn on the host in float64,
+    layer by layer with ``standard_normal``, so ``RandomState(1)`` reproduces the course's
+    ``np.random.seed(1); np.random.randn(...)`` exactly, then moved once. A Generator or
     RandomState is advanced. ``dtype``: float32 or float64. ``backend``/``device``:
     see :func:`nnxp.get_namespace` and :func:`nnxp.backend.resolve_device`.
     """
@@ -60,7 +41,16 @@ def initialize_parameters(
         raise ValueError(f"init must be one of {INITS}, got {init!r}")
     if init == "scaled" and not (isinstance(scale, numbers.Real) and scale > 0):
         raise ValueError(f"scale must be a positive number, got {scale!r}")
+    rng = host_rng(seed)
     xp = get_namespace(backend)
-    xp_dtype, device = dtype_of(xp, dtype), resolve_device(xp, device)
-    host = _host_parameters(dims, init, scale, seed)
-    return {key: xp.asarray(P, dtype=xp_dtype, device=device) for key, P in host.items()}
+    on_device = {"dtype": dtype_of(xp, dtype), "device": resolve_device(xp, device)}
+    parameters = {}
+    for l in range(1, len(dims)):
+        shape = (dims[l], dims[l - 1])
+        if init == "zeros":
+            parameters[f"W{l}"] = xp.zeros(shape, **on_device)
+        else:
+            draws = rng.standard_normal(shape) * _weight_scale(init, dims[l - 1], scale)
+            parameters[f"W{l}"] = xp.asarray(draws, **on_device)
+        parameters[f"b{l}"] = xp.zeros((dims[l], 1), **on_device)
+    return parameters

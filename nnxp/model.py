@@ -13,6 +13,7 @@ import array_api_compat
 from .activations import ACTIVATIONS
 from .backend import (
     BACKEND_NAMES,
+    as_array,
     dtype_name,
     dtype_of,
     get_namespace,
@@ -26,7 +27,6 @@ from .kernels import _accuracy, _cost_from_logits, _model_forward
 from .optim import initialize_velocity
 from .training import TrainingState, out_of_memory_error, shuffle_seed, train
 from .validation import (
-    as_array,
     check_choice,
     check_count,
     check_in_range,
@@ -237,7 +237,8 @@ class NeuralNetwork:
     def predict(self, X):
         """Labels 0/1, ``(1, m)``, in the model's dtype: 1 where AL > 0.5."""
         AL = self.predict_proba(X)
-        return namespace(AL).astype(AL > 0.5, AL.dtype)
+        xp = namespace(AL)
+        return xp.astype(AL > 0.5, AL.dtype)
 
     def _evaluate(self, X, Y):
         """``(xp, AL, ZL, Y)`` of the fitted model on validated ``X``, ``Y``."""

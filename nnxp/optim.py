@@ -5,9 +5,8 @@ Written against the array API like the kernels; names follow the course
 """
 
 import array_api_compat
-import numpy as np
 
-from .backend import namespace
+from .backend import host_rng, namespace
 
 
 def l2_cost(parameters, l2, m):
@@ -49,7 +48,7 @@ def shuffled_batches(m, batch_size, seed, epoch):
     The permutation comes from ``numpy.random.default_rng((seed, epoch))``, so epoch k is shuffled
     the same way whether training ran straight through or was resumed.
     """
-    permutation = np.random.default_rng((seed, epoch)).permutation(m)
+    permutation = host_rng((seed, epoch)).permutation(m)
     return [permutation[k : k + batch_size] for k in range(0, m, batch_size)]
 
 

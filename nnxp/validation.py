@@ -8,26 +8,13 @@ host synchronisation each.
 import math
 import numbers
 
-import array_api_compat
-import numpy as np
-
-from .backend import to_numpy
-
-
-def as_array(value, name):
-    """``value`` if it is an array of an array-API library, else a NumPy array of it."""
-    if array_api_compat.is_array_api_obj(value):
-        return value
-    try:
-        return np.asarray(value)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be an array, got {type(value).__name__}") from exc
+from .backend import host_rng, to_numpy
 
 
 def check_X(xp, X, n_x, name="X"):
     """X must be ``(n_x, m)``, m >= 1, numeric, finite. Returns m."""
     if X.ndim != 2:
-        hint = f" (use {name}.reshape(1, -1) for one feature)" if X.ndim == 1 else ""
+        hint = f" (one feature: reshape {name} to (1, m))" if X.ndim == 1 else ""
         raise ValueError(f"{name} must be 2-D with shape (n_x={n_x}, m), got shape {tuple(X.shape)}{hint}")
     if not xp.isdtype(X.dtype, ("real floating", "integral", "bool")):
         raise TypeError(f"{name} must hold real numbers, got dtype {X.dtype}")
@@ -46,26 +33,21 @@ def check_X(xp, X, n_x, name="X"):
 
 def check_seed(seed):
     """An int, a ``numpy.random.Generator`` or a ``numpy.random.RandomState``."""
-    if isinstance(seed, (np.random.Generator, np.random.RandomState)):
-        return seed
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(
-            f"seed must be an int, a numpy.random.Generator or a numpy.random.RandomState, got {seed!r}"
-        )
-    return int(seed)
+    host_rng(seed)  # raises TypeError naming the seed
+    return int(seed) if isinstance(seed, numbers.Integral) else seed
 
 
 def check_Y(xp, Y, m, name="Y"):
     """Y must be ``(1, m)`` with labels 0 and 1 only."""
     if tuple(Y.shape) != (1, m):
         if tuple(Y.shape) in ((m,), (m, 1)):
-            hint = f"; use {name}.reshape(1, -1)"
+            hint = f"; reshape {name} to (1, m)"
         else:
             hint = ""
         raise ValueError(f"{name} must have shape (1, m) = (1, {m}), got {tuple(Y.shape)}{hint}")
     if not bool(xp.all((Y == 0) | (Y == 1))):
-        seen = np.unique(to_numpy(Y))
-        raise ValueError(f"{name} must hold binary labels 0 and 1, got values {seen[:10].tolist()}")
+        seen = sorted(to_numpy(xp.unique_values(Y)).tolist())
+        raise ValueError(f"{name} must hold binary labels 0 and 1, got values {seen[:10]}")
 
 
 def check_layer_dims(layer_dims):
