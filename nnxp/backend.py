@@ -146,11 +146,13 @@ def host_rng(seed):
     if isinstance(seed, (np.random.Generator, np.random.RandomState)):
         return seed
     ints = seed if isinstance(seed, tuple) else (seed,)
-    if all(isinstance(i, numbers.Integral) and not isinstance(i, bool) for i in ints):
-        return np.random.default_rng(seed)
-    raise TypeError(
-        f"seed must be an int, a numpy.random.Generator or a numpy.random.RandomState, got {seed!r}"
-    )
+    if not all(isinstance(i, numbers.Integral) and not isinstance(i, bool) for i in ints):
+        raise TypeError(
+            f"seed must be an int, a numpy.random.Generator or a numpy.random.RandomState, got {seed!r}"
+        )
+    if min(ints) < 0:
+        raise ValueError(f"seed must be a non-negative int, got {seed!r}")
+    return np.random.default_rng(seed)
 
 
 def as_array(value, name):

@@ -15,7 +15,9 @@ from .backend import namespace
 
 
 def _linear_forward(xp, A_prev, W, b):
-    return xp.matmul(W, A_prev) + b
+    Z = xp.matmul(W, A_prev)
+    Z += b  # in place on the fresh product (JAX rebinds): one (n[l], m) temporary fewer
+    return Z
 
 
 def linear_forward(A_prev, W, b):
@@ -98,8 +100,10 @@ def _accuracy(xp, AL, Y):
 def _linear_backward(xp, dZ, cache, need_dA_prev=True):
     A_prev, W, _ = cache
     m = A_prev.shape[1]
-    dW = xp.matmul(dZ, xp.matrix_transpose(A_prev)) / m
-    db = xp.sum(dZ, axis=1, keepdims=True) / m
+    dW = xp.matmul(dZ, xp.matrix_transpose(A_prev))
+    dW /= m
+    db = xp.sum(dZ, axis=1, keepdims=True)
+    db /= m
     dA_prev = xp.matmul(xp.matrix_transpose(W), dZ) if need_dA_prev else None
     return dA_prev, dW, db
 
@@ -165,5 +169,12 @@ def update_parameters(parameters, grads, learning_rate):
 
     Returns a new dict; ``parameters`` is not mutated.
     """
-    return {key: P - learning_rate * grads["d" + key] for key, P in parameters.items()}
+    return {key: _descend(P, grads["d" + key], learning_rate) for key, P in parameters.items()}
+
+
+def _descend(P, dP, learning_rate):
+    """P - learning_rate dP with one temporary: (-learning_rate dP) + P, bitwise the same."""
+    new = dP * -learning_rate
+    new += P
+    return new
 

@@ -66,6 +66,7 @@ def test_generator_seed_is_advanced():
         ({"layer_dims": [3, 2.5]}, TypeError, r"layer_dims\[1\] must be an integer, got 2.5"),
         ({"layer_dims": [3, 2], "init": "glorot"}, ValueError, "init must be one of .*'glorot'"),
         ({"layer_dims": [3, 2], "seed": "abc"}, TypeError, "seed must be an int"),
+        ({"layer_dims": [3, 2], "seed": -1}, ValueError, "seed must be a non-negative int, got -1"),
         ({"layer_dims": [3, 2], "dtype": "int32"}, ValueError, "dtype must be float32 or float64"),
         ({"layer_dims": [3, 2], "backend": "tpu"}, ValueError, "backend must be one of .*'tpu'"),
     ],
