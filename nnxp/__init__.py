@@ -5,6 +5,8 @@ Course notation throughout: ``X (n_x, m)`` with samples as columns, ``Y (1, m)``
 CuPy, array-api-strict, PyTorch and JAX arrays.
 """
 
+__version__ = "0.1.0"  # the package's version (pyproject.toml reads it from here)
+
 from .activations import ACTIVATIONS
 from .backend import (
     BackendUnavailableError,
@@ -14,8 +16,8 @@ from .backend import (
     to_backend,
     to_numpy,
 )
-from .gradcheck import gradient_check
 from .checkpoint import CheckpointError, load
+from .gradcheck import gradient_check
 from .init import initialize_parameters
 from .kernels import (
     compute_cost,
@@ -39,36 +41,34 @@ from .optim import (
 from .search import search
 from .training import DeviceMemoryError, TrainingDivergedError
 
-__version__ = "0.1.0"
-
 __all__ = [
     "ACTIVATIONS",
-    "add_l2_gradients",
-    "initialize_velocity",
-    "l2_cost",
-    "random_mini_batches",
-    "search",
-    "update_parameters_with_momentum",
     "BackendUnavailableError",
-    "DeviceMemoryError",
     "CheckpointError",
+    "DeviceMemoryError",
     "NeuralNetwork",
     "TrainingDivergedError",
+    "add_l2_gradients",
     "backend_info",
     "compute_cost",
     "compute_cost_from_logits",
     "get_namespace",
     "gradient_check",
     "initialize_parameters",
-    "load",
+    "initialize_velocity",
+    "l2_cost",
     "linear_activation_backward",
     "linear_activation_forward",
     "linear_backward",
     "linear_forward",
+    "load",
     "model_backward",
     "model_forward",
     "namespace",
+    "random_mini_batches",
+    "search",
     "to_backend",
     "to_numpy",
     "update_parameters",
+    "update_parameters_with_momentum",
 ]
