@@ -52,13 +52,17 @@ def shuffled_batches(m, batch_size, seed, epoch):
     return [permutation[k : k + batch_size] for k in range(0, m, batch_size)]
 
 
+def _mini_batches(xp, X, Y, mini_batch_size, seed, epoch):
+    device = array_api_compat.device(X)
+    batches = []
+    for index in shuffled_batches(X.shape[1], mini_batch_size, seed, epoch):
+        index = xp.asarray(index, device=device)
+        batches.append((xp.take(X, index, axis=1), xp.take(Y, index, axis=1)))
+    return batches
+
+
 def random_mini_batches(X, Y, mini_batch_size=64, seed=0, epoch=0):
     """``[(X_t, Y_t), ...]``: the columns of ``X (n_x, m)`` and ``Y (1, m)`` shuffled together
     (indices drawn on the host, applied on the device with ``take``) and cut into mini-batches.
     """
-    xp = namespace(X, Y)
-    batches = []
-    for index in shuffled_batches(X.shape[1], mini_batch_size, seed, epoch):
-        index = xp.asarray(index, device=array_api_compat.device(X))
-        batches.append((xp.take(X, index, axis=1), xp.take(Y, index, axis=1)))
-    return batches
+    return _mini_batches(namespace(X, Y), X, Y, mini_batch_size, seed, epoch)

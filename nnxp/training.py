@@ -9,7 +9,7 @@ import numbers
 from dataclasses import dataclass, field
 
 from .kernels import _accuracy, _cost_from_logits, _model_backward, _model_forward, update_parameters
-from .optim import add_l2_gradients, l2_cost, random_mini_batches, update_parameters_with_momentum
+from .optim import _mini_batches, add_l2_gradients, l2_cost, update_parameters_with_momentum
 
 
 class TrainingDivergedError(FloatingPointError):
@@ -93,7 +93,7 @@ def run_epoch(xp, X, Y, state, settings, with_cost):
     if batch_size is None or batch_size >= m:
         return gradient_step(xp, X, Y, parameters, velocities, settings, with_cost)
     total = 0.0
-    for X_t, Y_t in random_mini_batches(X, Y, batch_size, state.shuffle_seed, state.iterations_done):
+    for X_t, Y_t in _mini_batches(xp, X, Y, batch_size, state.shuffle_seed, state.iterations_done):
         parameters, velocities, cost = gradient_step(xp, X_t, Y_t, parameters, velocities, settings, with_cost)
         if with_cost:
             total = total + cost * X_t.shape[1]
