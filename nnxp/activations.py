@@ -10,7 +10,8 @@ LEAKY_SLOPE = 0.01
 def sigmoid(xp, Z):
     """sigma(Z) = 1 / (1 + exp(-Z)), computed from exp(-|Z|) so it never overflows."""
     E = xp.exp(-xp.abs(Z))
-    return xp.where(Z >= 0, 1 / (1 + E), E / (1 + E))
+    S = 1 / (1 + E)  # sigma(|Z|); sigma(-|Z|) = E sigma(|Z|)
+    return xp.where(Z >= 0, S, E * S)
 
 
 def sigmoid_backward(xp, dA, Z, A):

@@ -100,11 +100,11 @@ def _accuracy(xp, AL, Y):
 def _linear_backward(xp, dZ, cache, need_dA_prev=True):
     A_prev, W, _ = cache
     m = A_prev.shape[1]
-    dW = xp.matmul(dZ, xp.matrix_transpose(A_prev))
+    dW = xp.matmul(dZ, A_prev.T)  # .T: the standard's transpose of a 2-D array, a view
     dW /= m
     db = xp.sum(dZ, axis=1, keepdims=True)
     db /= m
-    dA_prev = xp.matmul(xp.matrix_transpose(W), dZ) if need_dA_prev else None
+    dA_prev = xp.matmul(W.T, dZ) if need_dA_prev else None
     return dA_prev, dW, db
 
 
