@@ -46,7 +46,7 @@ def demo(args):
     xp = get_namespace(args.backend)
     X_train, Y_train, X_test, Y_test = (to_backend(a, xp) for a in (X_train, Y_train, X_test, Y_test))
     print(f"nnxp {__version__}: [2, 4, 1] tanh network on the flower data, backend {args.backend!r} "
-          f"-> {xp.__name__} ({backend_info().reason})")
+          f"-> {xp.__name__.removeprefix('array_api_compat.')} ({backend_info().reason})")
     model = NeuralNetwork([2, 4, 1], hidden_activation="tanh", learning_rate=1.2, init="scaled",
                           num_iterations=args.iterations, cost_every=1000, print_cost=True)
     start = time.perf_counter()
