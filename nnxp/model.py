@@ -107,6 +107,13 @@ class NeuralNetwork:
             config["backend"] = None
         return cls(**config)
 
+    def __repr__(self):
+        """``NeuralNetwork([2, 4, 1], hidden_activation='tanh')``: the non-default arguments."""
+        defaults = NeuralNetwork([1, 1]).get_config()
+        changed = [f"{key}={value!r}" for key, value in self.get_config().items()
+                   if key != "layer_dims" and value != defaults[key]]
+        return f"NeuralNetwork({', '.join([repr(self.layer_dims), *changed])})"
+
     @property
     def activations(self):
         """One activation name per layer: the hidden ones, then ``"sigmoid"``."""

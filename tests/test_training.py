@@ -167,6 +167,12 @@ def test_resume_before_fit_is_refused():
         _model().fit(X, Y, resume=True)
 
 
+def test_repr_shows_what_differs_from_the_defaults():
+    model = nnxp.NeuralNetwork([4, 5, 1], hidden_activation="tanh", batch_size=8)
+    assert repr(model) == "NeuralNetwork([4, 5, 1], hidden_activation='tanh', batch_size=8)"
+    assert repr(nnxp.NeuralNetwork([3, 1])) == "NeuralNetwork([3, 1])"
+
+
 def test_config_round_trip():
     model = _model(batch_size=8, momentum=0.9, l2=0.1, dtype="float32")
     again = nnxp.NeuralNetwork.from_config(model.get_config())
