@@ -10,13 +10,13 @@ import array_api_compat
 
 from .backend import namespace, to_numpy
 from .kernels import _cost_from_logits, _model_backward, _model_forward
-from .optim import add_l2_gradients, l2_cost
+from .optim import _l2_cost, add_l2_gradients
 
 
 def _cost(xp, parameters, X, Y, activations, l2):
     _, caches = _model_forward(xp, X, parameters, activations)
     cost = _cost_from_logits(xp, caches[-1][1], Y)
-    return float(cost + l2_cost(parameters, l2, X.shape[1])) if l2 else float(cost)
+    return float(cost + _l2_cost(xp, parameters, l2, X.shape[1])) if l2 else float(cost)
 
 
 def _two_sided_differences(xp, parameters, key, X, Y, activations, epsilon, l2):

@@ -9,11 +9,14 @@ import array_api_compat
 from .backend import host_rng, namespace
 
 
+def _l2_cost(xp, parameters, l2, m):
+    weights = [W for key, W in parameters.items() if key.startswith("W")]
+    return sum(xp.sum(W * W) for W in weights) * (l2 / (2 * m))
+
+
 def l2_cost(parameters, l2, m):
     """The L2 penalty (lambda / 2m) sum_l ||W{l}||_F^2 to add to the cross-entropy J: a 0-d array."""
-    weights = [W for key, W in parameters.items() if key.startswith("W")]
-    xp = namespace(*weights)
-    return sum(xp.sum(W * W) for W in weights) * (l2 / (2 * m))
+    return _l2_cost(namespace(*parameters.values()), parameters, l2, m)
 
 
 def add_l2_gradients(grads, parameters, l2, m):

@@ -9,7 +9,7 @@ import numbers
 from dataclasses import dataclass, field
 
 from .kernels import _accuracy, _cost_from_logits, _model_backward, _model_forward, update_parameters
-from .optim import _mini_batches, add_l2_gradients, l2_cost, update_parameters_with_momentum
+from .optim import _l2_cost, _mini_batches, add_l2_gradients, update_parameters_with_momentum
 
 
 class TrainingDivergedError(FloatingPointError):
@@ -72,7 +72,7 @@ def gradient_step(xp, X, Y, parameters, velocities, settings, with_cost):
     grads = _model_backward(xp, AL, Y, caches, activations, need_dA0=False)
     if settings.l2:
         grads = add_l2_gradients(grads, parameters, settings.l2, m)
-        cost = None if cost is None else cost + l2_cost(parameters, settings.l2, m)
+        cost = None if cost is None else cost + _l2_cost(xp, parameters, settings.l2, m)
     if settings.momentum:
         parameters, velocities = update_parameters_with_momentum(
             parameters, grads, velocities, settings.momentum, settings.learning_rate
