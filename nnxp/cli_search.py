@@ -9,6 +9,7 @@ validation split carved out of it (the test split stays unseen).
 import argparse
 import csv
 import json
+import math
 from pathlib import Path
 
 from .activations import ACTIVATIONS
@@ -89,10 +90,7 @@ def run_search(args):
     split = dataset_split(args)
     train = train_test_split(split.X_train, split.Y_train, test_size=args.validation_size, seed=args.seed)
     grid = _grid(args)
-    total = 1
-    for values in grid.values():
-        total *= len(values)
-    with tqdm(total=total, unit="model", desc="search", disable=None, leave=False) as bar:
+    with tqdm(total=math.prod(map(len, grid.values())), unit="model", desc="search", disable=None, leave=False) as bar:
         rows = search(grid, train.X_train, train.Y_train, train.X_test, train.Y_test,
                       progress=lambda done, _: bar.update(1), num_iterations=args.iterations,
                       seed=args.seed, backend=args.backend, device=args.device)

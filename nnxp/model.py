@@ -151,7 +151,7 @@ class NeuralNetwork:
         return xp, X if X.dtype == dtype else xp.astype(X, dtype)
 
     def _prepare_XY(self, X, Y, fitted=False):
-        X, Y = self._on_target(X, "X"), self._on_target(Y, "Y")
+        Y = self._on_target(Y, "Y")
         xp, X = self._prepare_X(X, Y, fitted=fitted)
         check_Y(xp, Y, X.shape[1])
         return xp, X, xp.astype(Y, X.dtype)
@@ -203,10 +203,8 @@ class NeuralNetwork:
         if self.momentum and not self.velocities_:
             self.velocities_ = initialize_velocity(self.parameters_)
         return TrainingState(
-            self.parameters_, self.velocities_,
-            getattr(self, "shuffle_seed_", None) or shuffle_seed(self.seed), self.iterations_done_,
-            list(self.costs_), list(getattr(self, "validation_costs_", [])),
-            list(getattr(self, "validation_accuracies_", [])),
+            self.parameters_, self.velocities_, self.shuffle_seed_, self.iterations_done_,
+            list(self.costs_), list(self.validation_costs_), list(self.validation_accuracies_),
         )
 
     def _keep(self, state):
