@@ -9,29 +9,35 @@ parameters for the next call as training does; ``sync(result)`` waits for the de
 import functools
 
 from nnxp import loops
-from nnxp.kernels import _cost_from_logits, _model_backward, _model_forward, update_parameters
+from nnxp.kernels import update_parameters
+from nnxp.losses import LOSSES
+from nnxp.step import value_and_grad
 
 from .backends import get_backend, require
 from .config import LEARNING_RATE
 
-
-def train_step(ops, activations, parameters, X, Y):
-    """The body of ``NeuralNetwork.fit``: forward, cost from ZL (left on the device),
-    backward without dA0, gradient-descent update. Returns ``(parameters, cost)``."""
-    forward, cost, backward, update = ops
-    AL, caches = forward(X, parameters, activations)
-    J = cost(caches[-1][1], Y)
-    grads = backward(AL, Y, caches, activations, need_dA0=False)
-    return update(parameters, grads, LEARNING_RATE), J
+LOSS = LOSSES["binary_cross_entropy"]  # the problems' sigmoid output
 
 
-def nnxp_ops(xp):
-    """nnxp's kernels with the namespace looked up once, as ``fit`` does."""
-    return (functools.partial(_model_forward, xp), functools.partial(_cost_from_logits, xp),
-            functools.partial(_model_backward, xp), update_parameters)
+def train_step(xp, activations, parameters, X, Y):
+    """The body of ``NeuralNetwork.fit``: :func:`nnxp.step.value_and_grad` (forward, the cost from
+    ZL left on the device, backward without dA0), then the gradient-descent update.
+    Returns ``(parameters, cost)``."""
+    J, grads = value_and_grad(xp, X, Y, parameters, activations, LOSS)
+    return update_parameters(parameters, grads, LEARNING_RATE), J
 
 
-LOOP_OPS = (loops.model_forward, loops.compute_cost_from_logits, loops._model_backward, loops.update_parameters)
+def loops_value_and_grad(activations, parameters, X, Y, with_cost=True):
+    """``(J, grads)`` with nnxp.loops: forward, the cost from ZL, backward without dA0."""
+    AL, caches = loops.model_forward(X, parameters, activations)
+    J = loops.compute_cost_from_logits(caches[-1][1], Y) if with_cost else None
+    return J, loops._model_backward(AL, Y, caches, activations, need_dA0=False)
+
+
+def loops_train_step(activations, parameters, X, Y):
+    """The same iteration written with nnxp.loops."""
+    J, grads = loops_value_and_grad(activations, parameters, X, Y)
+    return loops.update_parameters(parameters, grads, LEARNING_RATE), J
 
 
 def stepper(step, X, Y, parameters):
@@ -55,7 +61,7 @@ def nnxp_step(backend_name, problem):
     """nnxp's vectorized kernels on ``backend_name``, data moved there before timing."""
     backend = get_backend(backend_name)
     X, Y, params = on_device(backend, problem)
-    step = functools.partial(train_step, nnxp_ops(backend.xp), problem.activations)
+    step = functools.partial(train_step, backend.xp, problem.activations)
     return stepper(step, X, Y, params), backend.sync
 
 
@@ -63,13 +69,13 @@ def nnxp_jax_jit_step(problem):
     """nnxp's kernels traced once by ``jax.jit`` (parameters donated): the same code, compiled."""
     jax, backend = require("jax"), get_backend("jax")
     X, Y, params = on_device(backend, problem)
-    step = functools.partial(train_step, nnxp_ops(backend.xp), problem.activations)
+    step = functools.partial(train_step, backend.xp, problem.activations)
     return stepper(jax.jit(step, donate_argnums=0), X, Y, params), backend.sync
 
 
 def loops_step(problem):
     """nnxp.loops: the same iteration with Python loops over samples, units and inputs."""
-    step = functools.partial(train_step, LOOP_OPS, problem.activations)
+    step = functools.partial(loops_train_step, problem.activations)
     return stepper(step, problem.X, problem.Y, dict(problem.params)), None
 
 

@@ -8,19 +8,23 @@ import functools
 
 import pytest
 
+from nnxp.step import value_and_grad
+
 from .backends import get_backend
 from .config import LOGREG_SIZES, LOOP_ROUNDS
 from .problems import make_problem
-from .steps import LOOP_OPS, nnxp_ops, on_device
+from .steps import LOSS, loops_value_and_grad, on_device
 
 IMPLS = ["loops"] + [f"nnxp-{b}" for b in ("numpy", "torch", "torch-cuda", "jax", "cupy")]
 
 
-def forward_backward(ops, X, Y, parameters):
-    """AL and the caches, then the gradients dW1, db1."""
-    forward, _, backward, _ = ops
-    AL, caches = forward(X, parameters, ["sigmoid"])
-    return backward(AL, Y, caches, ["sigmoid"], need_dA0=False)
+def nnxp_forward_backward(xp, X, Y, parameters):
+    """AL and the caches, then the gradients dW1, db1 (no cost), as ``fit`` computes them."""
+    return value_and_grad(xp, X, Y, parameters, ["sigmoid"], LOSS, with_cost=False)[1]
+
+
+def loops_forward_backward(X, Y, parameters):
+    return loops_value_and_grad(["sigmoid"], parameters, X, Y, with_cost=False)[1]
 
 
 @pytest.mark.parametrize("impl", IMPLS)
@@ -28,10 +32,12 @@ def forward_backward(ops, X, Y, parameters):
 def test_logistic_regression(measure, impl, n_x, m):
     problem = make_problem([n_x, 1], m, "float64")
     if impl == "loops":
-        ops, (X, Y, params), sync, rounds = LOOP_OPS, (problem.X, problem.Y, problem.params), None, LOOP_ROUNDS
+        run = functools.partial(loops_forward_backward, problem.X, problem.Y, problem.params)
+        sync, rounds = None, LOOP_ROUNDS
     else:
         backend = get_backend(impl.removeprefix("nnxp-"))
-        ops, (X, Y, params), sync, rounds = nnxp_ops(backend.xp), on_device(backend, problem), backend.sync, None
-    grads = measure(functools.partial(forward_backward, ops, X, Y, params), sync=sync, rounds=rounds,
+        run = functools.partial(nnxp_forward_backward, backend.xp, *on_device(backend, problem))
+        sync, rounds = backend.sync, None
+    grads = measure(run, sync=sync, rounds=rounds,
                     group=f"logreg n_x={n_x} m={m}", impl=impl, n_x=n_x, m=m, flops=4 * n_x * m)
     assert grads["dW1"].shape == (1, n_x)

@@ -1,8 +1,10 @@
 """nnxp: the neural networks of deep learning's first course, written once against the array API.
 
-Course notation throughout: ``X (n_x, m)`` with samples as columns, ``Y (1, m)``,
-``W{l} (n[l], n[l-1])``, ``b{l} (n[l], 1)``. The same kernels run on NumPy,
-CuPy, array-api-strict, PyTorch and JAX arrays.
+Course notation throughout: ``X (n_x, m)`` with samples as columns, ``Y (n[L], m)``
+(``(1, m)`` for binary labels or class indices), ``W{l} (n[l], n[l-1])``, ``b{l} (n[l], 1)``.
+The same kernels run on NumPy, CuPy, array-api-strict, PyTorch and JAX arrays; the output
+layer and its cost are a loss of :data:`LOSSES` (binary and categorical cross-entropy,
+squared error).
 """
 
 __version__ = "0.1.0"  # the package's version (pyproject.toml reads it from here)
@@ -16,7 +18,7 @@ from .backend import (
     to_backend,
     to_numpy,
 )
-from .checkpoint import CheckpointError, load
+from .checkpoint import CheckpointError
 from .gradcheck import gradient_check
 from .init import initialize_parameters
 from .kernels import (
@@ -28,9 +30,11 @@ from .kernels import (
     linear_forward,
     model_backward,
     model_forward,
+    softmax,
     update_parameters,
 )
-from .model import NeuralNetwork
+from .losses import LOSSES, one_hot
+from .model import NeuralNetwork, load
 from .optim import (
     add_l2_gradients,
     initialize_velocity,
@@ -46,6 +50,7 @@ __all__ = [
     "BackendUnavailableError",
     "CheckpointError",
     "DeviceMemoryError",
+    "LOSSES",
     "NeuralNetwork",
     "TrainingDivergedError",
     "add_l2_gradients",
@@ -65,8 +70,10 @@ __all__ = [
     "model_backward",
     "model_forward",
     "namespace",
+    "one_hot",
     "random_mini_batches",
     "search",
+    "softmax",
     "to_backend",
     "to_numpy",
     "update_parameters",

@@ -2,6 +2,8 @@
 
 Every function takes the namespace ``xp`` first, so a caller looks it up once
 and passes it down. Shapes: ``Z``, ``A``, ``dA``, ``dZ`` are all ``(n[l], m)``.
+All are elementwise except softmax, which works on each column (over the
+``n[l]`` units, axis 0) and whose backward step is its Jacobian-vector product.
 """
 
 LEAKY_SLOPE = 0.01
@@ -55,11 +57,39 @@ def leaky_relu_backward(xp, dA, Z, A):
     return dA * (xp.astype(Z > 0, dA.dtype) * (1 - LEAKY_SLOPE) + LEAKY_SLOPE)
 
 
+def softmax(xp, Z):
+    """A[i, j] = exp(Z[i, j]) / sum_k exp(Z[k, j]): each column of A sums to 1.
+
+    Computed after subtracting each column's max, so exp never overflows (in float32 too)
+    and a column holds at least one 1 before normalising.
+    """
+    E = xp.exp(Z - xp.max(Z, axis=0, keepdims=True))
+    E /= xp.sum(E, axis=0, keepdims=True)  # in place on the fresh exponentials (JAX rebinds)
+    return E
+
+
+def softmax_backward(xp, dA, Z, A):
+    """dZ = A * (dA - sum_k A[k] dA[k]) per column: the softmax Jacobian applied to dA."""
+    return A * (dA - xp.sum(A * dA, axis=0, keepdims=True))
+
+
+def identity(xp, Z):
+    """g(Z) = Z: the "linear" activation of regression outputs."""
+    return Z
+
+
+def identity_backward(xp, dA, Z, A):
+    """dZ = dA."""
+    return dA
+
+
 ACTIVATIONS = {
     "sigmoid": (sigmoid, sigmoid_backward),
     "tanh": (tanh, tanh_backward),
     "relu": (relu, relu_backward),
     "leaky_relu": (leaky_relu, leaky_relu_backward),
+    "softmax": (softmax, softmax_backward),
+    "linear": (identity, identity_backward),
 }
 
 

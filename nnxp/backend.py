@@ -80,6 +80,25 @@ def backend_info():
     return BackendInfo(auto="cupy" if usable else "numpy", cupy_usable=usable, reason=reason, gpu_name=name)
 
 
+def cuda_versions():
+    """``"CuPy v: CUDA runtime x.y, driver x.y"``, or why CuPy says nothing."""
+    try:
+        import cupy
+    except ImportError:
+        return "CuPy: not installed"
+
+    def version(getter):
+        try:
+            number = getter()
+        except Exception as exc:  # CUDARuntimeError and friends
+            return f"unknown ({exc})"
+        return f"{number // 1000}.{number % 1000 // 10}" if number else "none found"
+
+    runtime = version(cupy.cuda.runtime.runtimeGetVersion)
+    driver = version(cupy.cuda.runtime.driverGetVersion)
+    return f"CuPy {cupy.__version__}: CUDA runtime {runtime}, driver {driver}"
+
+
 def _named_namespace(name):
     if name == "numpy":
         return array_api_compat.array_namespace(np.empty(0))

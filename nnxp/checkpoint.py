@@ -1,15 +1,20 @@
-"""Checkpoints: a fitted ``NeuralNetwork`` as one ``.npz`` file, and back.
+"""Checkpoints: the ``.npz`` format only — host arrays and JSON metadata in, the same out.
 
 The file holds plain arrays only: ``W1, b1, ...``, the momentum velocities as
 ``velocity_dW1, velocity_db1, ...`` (when momentum is used), the float64
-histories ``costs``, ``validation_costs`` and ``validation_accuracies``, and
+histories ``costs``, ``validation_costs`` and ``validation_scores``, and
 ``metadata``, a 0-d unicode array of JSON (format version, nnxp version,
-constructor config, layer dims, activations, dtype, iterations done, the
-mini-batch shuffle seed). It is
-written atomically and read with ``allow_pickle=False``: loading never
-unpickles anything, and a file that is truncated, holds object arrays or
-disagrees with its own metadata is refused with :class:`CheckpointError`.
-Arrays are stored on the host, so a model trained on one backend loads on any.
+constructor config, layer dims, activations, loss, dtype, iterations done, the
+mini-batch shuffle seed). It is written atomically and read with
+``allow_pickle=False``: loading never unpickles anything, and a file that is
+truncated, holds object arrays or disagrees with its own metadata is refused
+with :class:`CheckpointError`. Arrays are stored on the host, so a model
+trained on one backend loads on any.
+
+Format version 1 (nnxp 0.1, binary classifiers only) is still read: its loss is binary
+cross-entropy and its ``validation_accuracies`` are the validation scores. The model
+(:mod:`nnxp.model`) turns itself into a :class:`Checkpoint` and back; this module never
+sees a model.
 """
 
 import json
@@ -21,13 +26,16 @@ from pathlib import Path
 
 import numpy as np
 
-from .backend import dtype_name, to_backend, to_numpy
+from .backend import dtype_name
 
 FORMAT = "nnxp-checkpoint"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 _VELOCITY = "velocity_"
-HISTORIES = ("costs", "validation_costs", "validation_accuracies")
+HISTORIES = ("costs", "validation_costs", "validation_scores")
 """The per-logged-iteration lists of a fitted model, saved as arrays of these names."""
+
+_VERSION_1 = {"histories": ("costs", "validation_costs", "validation_accuracies"), "loss": "binary_cross_entropy"}
+"""What format version 1 files hold instead: the old name of the validation scores, the only loss."""
 
 
 class CheckpointError(ValueError):
@@ -36,52 +44,54 @@ class CheckpointError(ValueError):
 
 @dataclass(frozen=True)
 class Checkpoint:
-    """A checkpoint's contents on the host: NumPy arrays and its metadata."""
+    """A checkpoint's contents on the host: NumPy arrays and its metadata.
+
+    ``histories`` maps each name of :data:`HISTORIES` to a list of floats.
+    """
 
     config: dict
     layer_dims: list
     activations: list
+    loss: str
     parameters: dict
     velocities: dict
     iterations_done: int
     shuffle_seed: int
     histories: dict
-    nnxp_version: str
+    nnxp_version: str = ""
 
 
 # ---------------------------------------------------------------- writing
 
 
-def _metadata(model, dtype):
+def _metadata(checkpoint, dtype):
     from . import __version__  # the package finishes importing before any save
 
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "nnxp_version": __version__,
-        "config": model.get_config(),
-        "layer_dims": list(model.layer_dims),
-        "activations": list(model.activations),
+        "config": checkpoint.config,
+        "layer_dims": list(checkpoint.layer_dims),
+        "activations": list(checkpoint.activations),
+        "loss": checkpoint.loss,
         "dtype": dtype,
-        "iterations_done": int(model.iterations_done_),
-        "shuffle_seed": int(model.shuffle_seed_),
+        "iterations_done": int(checkpoint.iterations_done),
+        "shuffle_seed": int(checkpoint.shuffle_seed),
     }
 
 
-def _arrays(model):
+def _arrays(checkpoint):
     """Every array of the file, on the host, keyed by its name in the ``.npz``."""
-    if not hasattr(model, "parameters_"):
-        raise RuntimeError("this NeuralNetwork is not fitted yet: call fit(X, Y) before save")
-    arrays = {key: to_numpy(P) for key, P in model.parameters_.items()}
-    arrays.update({_VELOCITY + key: to_numpy(v) for key, v in model.velocities_.items()})
-    arrays.update({name: np.asarray(getattr(model, name + "_"), dtype=np.float64) for name in HISTORIES})
-    dtype = dtype_name(arrays["W1"].dtype)
-    arrays["metadata"] = np.array(json.dumps(_metadata(model, dtype)))
+    arrays = dict(checkpoint.parameters)
+    arrays.update({_VELOCITY + key: v for key, v in checkpoint.velocities.items()})
+    arrays.update({name: np.asarray(checkpoint.histories[name], dtype=np.float64) for name in HISTORIES})
+    arrays["metadata"] = np.array(json.dumps(_metadata(checkpoint, dtype_name(arrays["W1"].dtype))))
     return arrays
 
 
-def save(model, path):
-    """Write fitted ``model`` to ``path`` (a ``.npz``) atomically; returns ``path`` as a Path.
+def save(checkpoint, path):
+    """Write ``checkpoint`` (NumPy arrays) to ``path`` (a ``.npz``) atomically; returns ``path`` as a Path.
 
     The arrays go to a temporary file beside ``path`` that is then renamed over it,
     so a crash or Ctrl-C during a save leaves any previous checkpoint intact.
@@ -89,7 +99,7 @@ def save(model, path):
     path = Path(path)
     if not path.parent.is_dir():
         raise FileNotFoundError(f"cannot save a checkpoint to {path}: no folder {path.parent}")
-    arrays = _arrays(model)
+    arrays = _arrays(checkpoint)
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     try:
         with open(temporary, "xb") as file:  # permissions from the umask, as for any new file
@@ -132,11 +142,13 @@ def _read_metadata(path, arrays):
         raise CheckpointError(f"checkpoint {path}: its metadata is not valid JSON ({exc})") from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise CheckpointError(f"checkpoint {path}: metadata format is not {FORMAT!r}")
-    if meta.get("format_version") != FORMAT_VERSION:
+    if meta.get("format_version") not in (1, FORMAT_VERSION):
         raise CheckpointError(
             f"checkpoint {path} has format version {meta.get('format_version')!r}; "
-            f"this nnxp reads version {FORMAT_VERSION}"
+            f"this nnxp reads versions 1 to {FORMAT_VERSION}"
         )
+    if meta["format_version"] == 1:
+        meta.setdefault("loss", _VERSION_1["loss"])
     return meta
 
 
@@ -175,8 +187,9 @@ def _check_contents(path, meta, arrays):
     velocities = {}
     if velocity_keys & arrays.keys():
         velocities = _check_group(path, arrays, _expected_shapes(dims, _VELOCITY + "d"), dtype, "velocity")
-    histories = {name: _history(path, arrays, name) for name in HISTORIES}
-    unknown = arrays.keys() - parameters.keys() - velocity_keys - set(HISTORIES)
+    stored = _VERSION_1["histories"] if meta["format_version"] == 1 else HISTORIES
+    histories = {name: _history(path, arrays, key) for name, key in zip(HISTORIES, stored)}
+    unknown = arrays.keys() - parameters.keys() - velocity_keys - set(stored)
     if unknown:
         raise CheckpointError(f"checkpoint {path} holds unexpected arrays {sorted(unknown)}")
     done, seed = meta.get("iterations_done"), meta.get("shuffle_seed")
@@ -185,8 +198,10 @@ def _check_contents(path, meta, arrays):
             f"checkpoint {path}: iterations_done and shuffle_seed must be integers >= 0, "
             f"got {done!r} and {seed!r}"
         )
+    if not isinstance(meta.get("loss"), str):
+        raise CheckpointError(f"checkpoint {path}: metadata has loss={meta.get('loss')!r}, expected a loss name")
     return Checkpoint(
-        meta.get("config"), dims, meta.get("activations"), parameters, velocities, done, seed,
+        meta.get("config"), dims, meta.get("activations"), meta["loss"], parameters, velocities, done, seed,
         histories, meta.get("nnxp_version"),
     )
 
@@ -205,58 +220,3 @@ def read_checkpoint(path):
     arrays = _read_arrays(path)
     meta = _read_metadata(path, arrays)
     return _check_contents(path, meta, arrays)
-
-
-# ---------------------------------------------------------------- restoring
-
-
-def _model_from_config(checkpoint, config, path):
-    """``NeuralNetwork.from_config(config)``, refused unless it has the checkpoint's architecture."""
-    from .model import NeuralNetwork  # model.py imports this module in NeuralNetwork.save
-
-    try:
-        model = NeuralNetwork.from_config(config)
-    except (TypeError, ValueError) as exc:
-        raise CheckpointError(
-            f"checkpoint {path}: its config does not build a NeuralNetwork ({exc})"
-        ) from None
-    if model.layer_dims != checkpoint.layer_dims or model.activations != checkpoint.activations:
-        raise CheckpointError(
-            f"checkpoint {path} holds a {checkpoint.layer_dims} network with activations "
-            f"{checkpoint.activations}, not {model.layer_dims} with {model.activations}"
-        )
-    return model
-
-
-def restore(checkpoint, *, config=None, backend=None, device=None, path="<memory>"):
-    """A fitted NeuralNetwork from ``checkpoint``, its arrays moved to ``backend``/``device``.
-
-    ``config`` (default: the checkpoint's, with ``backend``/``device`` replaced)
-    builds the model; it must keep the checkpoint's ``layer_dims`` and
-    ``hidden_activation``. Other hyperparameters (learning rate, iterations, ...)
-    may differ, for a resume with new settings.
-    """
-    if config is None:
-        config = {**checkpoint.config, "backend": backend, "device": device}
-    model = _model_from_config(checkpoint, config, path)
-
-    def move(arrays):
-        return {key: to_backend(a, backend, device) for key, a in arrays.items()}
-
-    model.parameters_ = move(checkpoint.parameters)
-    model.velocities_ = move(checkpoint.velocities)
-    model.iterations_done_, model.shuffle_seed_ = checkpoint.iterations_done, checkpoint.shuffle_seed
-    for name, history in checkpoint.histories.items():
-        setattr(model, name + "_", list(history))
-    return model
-
-
-def load(path, backend=None, device=None):
-    """The fitted NeuralNetwork saved at ``path``, on ``backend``/``device``.
-
-    ``backend`` None means ``$NNXP_BACKEND``, else NumPy; ``"cupy"``, ``"auto"`` or an
-    array-API module as elsewhere. The model predicts, scores and resumes
-    (``fit(X, Y, resume=True)``) there. Raises FileNotFoundError for a missing
-    file and :class:`CheckpointError` for anything that is not a valid checkpoint.
-    """
-    return restore(read_checkpoint(path), backend=backend, device=device, path=path)

@@ -1,11 +1,13 @@
-"""Binary classification data sets in the course layout, ready for ``NeuralNetwork.fit``.
+"""Binary and multi-class classification data sets in the course layout, ready for ``NeuralNetwork.fit``.
 
 Every loader returns NumPy float64 arrays with samples as columns: ``X (n_x, m)`` and
-``Y (1, m)`` holding 0.0 and 1.0 (float, so ``A - Y`` needs no cast on any backend).
+``Y (1, m)`` holding class indices as floats (so ``A - Y`` needs no cast on any backend):
+0.0 and 1.0 for a binary task, 0.0 .. C-1 for a C-class one (the model one-hot encodes them).
 
 - Generated, NumPy only, deterministic for a seed: ``flower``, ``moons``, ``circles``,
-  ``gaussian_quantiles`` return ``(X (2, m), Y (1, m))`` (the first three with class 0 first).
-- Shipped with scikit-learn (extra ``datasets``), no download: ``breast_cancer``, ``digits``.
+  ``gaussian_quantiles`` return binary ``(X (2, m), Y (1, m))`` (the first three with class 0 first).
+- Shipped with scikit-learn (extra ``datasets``), no download: ``breast_cancer`` (binary),
+  ``digits`` (binary by default, ``classes=10`` for one class per digit), ``iris`` (3 classes).
 - Files from the course: ``load_catvnoncat(data_dir)`` reads the two HDF5 files with h5py.
 
 ``load(name, **kwargs)`` gives every data set as a ``Split(X_train, Y_train, X_test, Y_test)``;
@@ -22,7 +24,10 @@ from pathlib import Path
 import numpy as np
 
 Split = namedtuple("Split", "X_train Y_train X_test Y_test")
-Split.__doc__ = "A train/test split in course layout: ``X_* (n_x, m_*)``, ``Y_* (1, m_*)``, float64."
+Split.__doc__ = (
+    "A train/test split in course layout, float64: ``X_* (n_x, m_*)`` and ``Y_* (1, m_*)`` of class "
+    "indices (or whatever rows ``Y`` had, e.g. one-hot ``(C, m_*)``, when split by ``train_test_split``)."
+)
 
 _EXTRA_HINT = "pip install 'nnxp[datasets]'"
 
@@ -130,16 +135,25 @@ def gaussian_quantiles(m=400, *, seed=0):
 
 
 def train_test_split(X, Y, *, test_size=0.2, seed=0):
-    """Stratified, deterministic split of ``X (n_x, m)``, ``Y (1, m)`` of 0/1 labels into a ``Split``.
+    """Stratified, deterministic split of ``X (n_x, m)`` and labels ``Y (C, m)`` into a ``Split``.
 
-    Each class puts ``round(test_size * its count)`` shuffled samples in the test set; both
-    sets keep one shuffled order (``numpy.random.default_rng(seed)``).
+    ``Y`` may be ``(1, m)`` of labels (0/1, class indices 0..C-1, any values) or ``(C, m)``,
+    e.g. one-hot: each distinct value of a ``(1, m)`` Y, or each distinct column of a
+    ``(C, m)`` one, is a class. Each class puts ``round(test_size * its count)`` of its
+    samples, the first in one shuffled order (``numpy.random.default_rng(seed)``), in the
+    test set; both sets keep that shuffled order and ``Y``'s rows.
     """
     test_size = _check_real("test_size", test_size, 0, 1, open_low=True)
+    if np.ndim(X) != 2 or np.ndim(Y) != 2 or np.shape(X)[1] != np.shape(Y)[1]:
+        raise ValueError(
+            f"X and Y must be (n_x, m) and (C, m) with samples as columns, got {np.shape(X)} and {np.shape(Y)}"
+        )
     order = np.random.default_rng(seed).permutation(Y.shape[1])
     in_test = np.zeros(Y.shape[1], dtype=bool)
-    for label in (0.0, 1.0):
-        members = order[Y[0, order] == label]
+    _, label_of = np.unique(Y, axis=1, return_inverse=True)  # column j is class label_of[j]
+    label_of = label_of.reshape(-1)
+    for label in range(label_of.max() + 1 if label_of.size else 0):
+        members = order[label_of[order] == label]
         in_test[members[: round(test_size * members.size)]] = True
     train, test = order[~in_test[order]], order[in_test[order]]
     if train.size == 0 or test.size == 0:
@@ -199,17 +213,40 @@ def _check_digits(positive):
     return sorted(chosen)
 
 
-def digits(*, positive=(0, 2, 4, 6, 8), test_size=0.25, seed=0):
-    """8x8 handwritten digits (1797 samples, 64 pixels) as a binary task, standardized, a ``Split``.
+_EVEN_DIGITS = (0, 2, 4, 6, 8)  # digits' default ``positive``; identity tells "not given"
 
-    ``Y`` is 1 where the digit is in ``positive`` (an int or some of 0-9): the default asks
-    even versus odd (balanced); ``positive=3`` asks 3 versus the rest (about 10% positive).
-    ``X_* (64, m_*)``. Needs scikit-learn (extra ``datasets``).
+
+def digits(*, classes=2, positive=_EVEN_DIGITS, test_size=0.25, seed=0):
+    """8x8 handwritten digits (1797 samples, 64 pixels), standardized, as a ``Split``.
+
+    ``classes=2`` (binary): ``Y`` is 1 where the digit is in ``positive`` (an int or some of
+    0-9): the default asks even versus odd (balanced); ``positive=3`` asks 3 versus the rest
+    (about 10% positive). ``classes=10``: ``Y`` holds the digit itself, 0.0 .. 9.0, and
+    ``positive`` must be left out. ``X_* (64, m_*)``, ``Y_* (1, m_*)``, split stratified by
+    ``Y``. Needs scikit-learn (extra ``datasets``).
     """
-    positive = _check_digits(positive)
+    if isinstance(classes, bool) or not isinstance(classes, numbers.Integral) or classes not in (2, 10):
+        raise ValueError(
+            f"classes must be 2 (a binary task given by positive) or 10 (one class per digit), got {classes!r}"
+        )
+    if classes == 10 and positive is not _EVEN_DIGITS:
+        raise ValueError(f"positive applies to classes=2 only; leave it out with classes=10, got positive={positive!r}")
+    positive = _check_digits(positive) if classes == 2 else None
     sk_datasets = _import_optional("sklearn.datasets", "digits")
     data = sk_datasets.load_digits()
-    return _standardized_split(data.data, np.isin(data.target, positive), test_size, seed)
+    labels = np.isin(data.target, positive) if classes == 2 else data.target
+    return _standardized_split(data.data, labels, test_size, seed)
+
+
+def iris(*, test_size=0.25, seed=0):
+    """Fisher's iris (150 samples, 4 features, 3 classes of 50), standardized, as a ``Split``.
+
+    ``X_* (4, m_*)``; ``Y_* (1, m_*)`` keeps scikit-learn's coding: 0 = setosa, 1 = versicolor,
+    2 = virginica; split stratified by class. Needs scikit-learn (extra ``datasets``).
+    """
+    sk_datasets = _import_optional("sklearn.datasets", "iris")
+    data = sk_datasets.load_iris()
+    return _standardized_split(data.data, data.target, test_size, seed)
 
 
 # ---------------------------------------------------------------- the course's cat files
@@ -262,6 +299,7 @@ DATASETS = {
     "gaussian_quantiles": functools.partial(_split_generated, gaussian_quantiles),
     "breast_cancer": breast_cancer,
     "digits": digits,
+    "iris": iris,
     "cat": load_catvnoncat,
 }
 """Name -> loader returning a ``Split``. Generated sets take their generator's keywords plus

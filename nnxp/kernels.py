@@ -11,7 +11,9 @@ one lookup.
 """
 
 from .activations import get_activation
+from .activations import softmax as _softmax
 from .backend import namespace
+from .losses import get_loss, loss_for_output
 
 
 def _linear_forward(xp, A_prev, W, b):
@@ -37,7 +39,8 @@ def _linear_activation_forward(xp, A_prev, W, b, activation):
 
 
 def linear_activation_forward(A_prev, W, b, activation):
-    """A = g(W A_prev + b) for g in sigmoid, tanh, relu, leaky_relu.
+    """A = g(W A_prev + b) for g of :data:`nnxp.ACTIVATIONS` (sigmoid, tanh, relu, leaky_relu,
+    softmax over each column, linear).
 
     Returns A ``(n[l], m)`` and the cache ``((A_prev, W, b), Z)``.
     """
@@ -66,35 +69,33 @@ def model_forward(X, parameters, activations):
     return _model_forward(namespace(X, *parameters.values()), X, parameters, activations)
 
 
-def compute_cost(AL, Y):
-    """Mean binary cross-entropy J = -(1/m) sum(Y log AL + (1 - Y) log(1 - AL)).
+def compute_cost(AL, Y, loss="binary_cross_entropy"):
+    """The cost J of the outputs ``AL`` against ``Y`` for ``loss`` (a name of :data:`nnxp.LOSSES`): 0-d.
 
-    AL, Y ``(1, m)`` -> 0-d array. AL is clipped into ``[eps, 1 - eps]``
-    (``eps`` the dtype's machine epsilon) so a saturated output never gives
-    ``log(0)``; :func:`compute_cost_from_logits` is exact there.
+    Binary cross-entropy (the default) ``-(1/m) sum(Y log AL + (1 - Y) log(1 - AL))`` on
+    ``(1, m)``; categorical ``-(1/m) sum(Y * log AL)`` on one-hot ``(C, m)``; ``"mse"``
+    ``1/(2m) sum ||AL - Y||^2``. Probabilities are clipped (to ``[eps, 1 - eps]``, or up from
+    the smallest normal number) so a saturated output never gives ``log(0)``;
+    :func:`compute_cost_from_logits` is exact there.
     """
-    xp = namespace(AL, Y)
-    eps = xp.finfo(AL.dtype).eps
-    AL = xp.clip(AL, eps, 1 - eps)
-    m = AL.shape[1]
-    return -xp.sum(Y * xp.log(AL) + (1 - Y) * xp.log1p(-AL)) / m
+    return get_loss(loss).cost_from_output(namespace(AL, Y), AL, Y)
 
 
-def _cost_from_logits(xp, ZL, Y):
-    return xp.sum(xp.maximum(ZL, 0) - ZL * Y + xp.log1p(xp.exp(-xp.abs(ZL)))) / ZL.shape[1]
+def compute_cost_from_logits(ZL, Y, loss="binary_cross_entropy"):
+    """The same cost from the output layer's ``ZL`` (AL = sigmoid, softmax or ZL itself):
 
-
-def compute_cost_from_logits(ZL, Y):
-    """The same cross-entropy from the output layer's Z, AL = sigmoid(ZL):
-
-    J = (1/m) sum(max(ZL, 0) - ZL Y + log(1 + exp(-|ZL|))), finite for every finite ZL.
+    binary ``(1/m) sum(max(ZL, 0) - ZL Y + log(1 + exp(-|ZL|)))``, categorical
+    ``-(1/m) sum(Y * log_softmax(ZL))``; finite for every finite ZL.
     """
-    return _cost_from_logits(namespace(ZL, Y), ZL, Y)
+    return get_loss(loss).cost(namespace(ZL, Y), ZL, Y)
 
 
-def _accuracy(xp, AL, Y):
-    """The fraction of columns where the prediction ``AL > 0.5`` matches the label: a 0-d array."""
-    return xp.mean(xp.astype((AL > 0.5) == (Y > 0.5), AL.dtype))
+def softmax(Z):
+    """Softmax over each column of ``Z (C, m)`` (over classes, axis 0): ``exp(Z) / sum(exp(Z))``.
+
+    Computed after subtracting each column's max, so it never overflows, in float32 too.
+    """
+    return _softmax(namespace(Z), Z)
 
 
 def _linear_backward(xp, dZ, cache, need_dA_prev=True):
@@ -134,7 +135,7 @@ def linear_activation_backward(dA, cache, activation):
 def _model_backward(xp, AL, Y, caches, activations, need_dA0=True):
     L = len(caches)
     grads = {}
-    dZ = AL - Y  # sigmoid output with cross-entropy: dJ/dZL without dividing by AL(1 - AL)
+    dZ = AL - Y  # every loss's canonical output: dJ/dZL without dividing by g'(ZL)
     dA, grads[f"dW{L}"], grads[f"db{L}"] = _linear_backward(xp, dZ, caches[-1][0], L > 1 or need_dA0)
     for l in range(L - 1, 0, -1):
         grads[f"dA{l}"] = dA
@@ -148,17 +149,15 @@ def _model_backward(xp, AL, Y, caches, activations, need_dA0=True):
 
 
 def model_backward(AL, Y, caches, activations):
-    """Backpropagation of the cross-entropy cost through L layers.
+    """Backpropagation of the cost through L layers; the loss follows the output activation.
 
-    The output layer must be sigmoid: its dZ{L} = AL - Y. Then for l = L..1:
-    dW{l} = (1/m) dZ{l} A{l-1}^T, db{l} = (1/m) sum dZ{l}, dA{l-1} = W{l}^T dZ{l},
-    dZ{l-1} = dA{l-1} * g'(Z{l-1}). Returns ``{"dA0", ..., "dA{L-1}", "dW1", "db1", ...}``.
+    A sigmoid output means binary cross-entropy, softmax categorical cross-entropy (one-hot
+    ``Y (C, m)``), linear the squared error: canonical pairs, so dZ{L} = AL - Y for each.
+    Then for l = L..1: dW{l} = (1/m) dZ{l} A{l-1}^T, db{l} = (1/m) sum dZ{l},
+    dA{l-1} = W{l}^T dZ{l}, dZ{l-1} = dA{l-1} * g'(Z{l-1}).
+    Returns ``{"dA0", ..., "dA{L-1}", "dW1", "db1", ...}``.
     """
-    if activations[-1] != "sigmoid":
-        raise ValueError(
-            f"the output layer's activation must be 'sigmoid' for the cross-entropy cost, "
-            f"got {activations[-1]!r}"
-        )
+    loss_for_output(activations[-1])  # raises for an output no loss pairs with
     if len(activations) != len(caches):
         raise ValueError(f"activations has {len(activations)} names but there are {len(caches)} caches")
     return _model_backward(namespace(AL, Y, caches[0][0][0]), AL, Y, caches, activations)

@@ -9,7 +9,8 @@ enough to trust by reading, they are the kernels' oracle.
 Course notation: ``A_prev (n[l-1], m)``, ``W (n[l], n[l-1])``, ``b (n[l], 1)``,
 ``Z, A (n[l], m)``; a linear cache is ``(A_prev, W, b)``, a layer cache
 ``((A_prev, W, b), Z)``. Every function has the kernel's name, signature and
-return structure.
+return structure. Softmax, the one activation that is not elementwise, loops over
+each column's units; the three losses loop over samples and units.
 """
 
 import math
@@ -31,14 +32,57 @@ _ACTIVATIONS = {
     "tanh": (math.tanh, lambda z, a: 1 - a * a),
     "relu": (lambda z: max(z, 0.0), lambda z, a: 1.0 if z > 0 else 0.0),
     "leaky_relu": (lambda z: z if z > 0 else LEAKY_SLOPE * z, lambda z, a: 1.0 if z > 0 else LEAKY_SLOPE),
+    "linear": (lambda z: z, lambda z, a: 1.0),
 }
+
+
+def _softmax(column):
+    """[exp(z_i - max) / sum_k exp(z_k - max)] for one column's list of z."""
+    top = max(column)
+    exps = [math.exp(z - top) for z in column]
+    total = sum(exps)
+    return [e / total for e in exps]
+
+
+def _softmax_backward(dA_column, a_column):
+    """dz_i = a_i (da_i - sum_k a_k da_k) for one column."""
+    dot = sum(a * da for a, da in zip(a_column, dA_column))
+    return [a * (da - dot) for a, da in zip(a_column, dA_column)]
+
+
+# name -> (a = g(z) of a column, dz of a column from da and a): activations over each column
+_COLUMN_ACTIVATIONS = {"softmax": (_softmax, _softmax_backward)}
+
+
+def _columns(rows):
+    return [list(column) for column in zip(*rows)]
+
+
+def _activate(name, Z_rows):
+    """A = g(Z) as nested lists: elementwise, or column by column."""
+    if name in _COLUMN_ACTIVATIONS:
+        g_column, _ = _COLUMN_ACTIVATIONS[name]
+        return _columns([g_column(column) for column in _columns(Z_rows)])
+    g, _ = _activation(name)
+    return [[g(z) for z in row] for row in Z_rows]
+
+
+def _activation_backward(name, dA_rows, Z_rows):
+    """dZ = dA * g'(Z) as nested lists (column activations: their Jacobian applied to each column)."""
+    if name in _COLUMN_ACTIVATIONS:
+        _, backward_column = _COLUMN_ACTIVATIONS[name]
+        A_columns = _columns(_activate(name, Z_rows))
+        return _columns([backward_column(d, a) for d, a in zip(_columns(dA_rows), A_columns)])
+    g, g_prime = _activation(name)
+    return _elementwise(lambda da, z: da * g_prime(z, g(z)), dA_rows, Z_rows)
 
 
 def _activation(name):
     try:
         return _ACTIVATIONS[name]
     except (KeyError, TypeError):
-        raise ValueError(f"activation must be one of {sorted(_ACTIVATIONS)}, got {name!r}") from None
+        known = sorted([*_ACTIVATIONS, *_COLUMN_ACTIVATIONS])
+        raise ValueError(f"activation must be one of {known}, got {name!r}") from None
 
 
 def _array(rows, like):
@@ -73,10 +117,8 @@ def linear_activation_forward(A_prev, W, b, activation):
 
     Returns A ``(n[l], m)`` and the cache ``((A_prev, W, b), Z)``.
     """
-    g, _ = _activation(activation)
     Z, linear_cache = linear_forward(A_prev, W, b)
-    A = [[g(z) for z in row] for row in Z.tolist()]
-    return _array(A, Z), (linear_cache, Z)
+    return _array(_activate(activation, Z.tolist()), Z), (linear_cache, Z)
 
 
 def model_forward(X, parameters, activations):
@@ -93,26 +135,75 @@ def model_forward(X, parameters, activations):
     return A, caches
 
 
-def compute_cost(AL, Y):
-    """J = -(1/m) sum_j [y_j log a_j + (1 - y_j) log(1 - a_j)], a 0-d array.
+def _binary(a_column, y_column, info):
+    """-(y log a + (1 - y) log(1 - a)) for the one unit, a clipped into [eps, 1 - eps]."""
+    eps = float(info.eps)
+    a, y = min(max(a_column[0], eps), 1 - eps), y_column[0]
+    return -(y * math.log(a) + (1 - y) * math.log1p(-a))
 
-    AL, Y ``(1, m)``; each a_j is clipped into ``[eps, 1 - eps]`` with ``eps`` the
-    machine epsilon of AL's dtype, as the kernel does.
+
+def _binary_from_logit(z_column, y_column):
+    """max(z, 0) - z y + log(1 + exp(-|z|)) for the one unit."""
+    z, y = z_column[0], y_column[0]
+    return max(z, 0.0) - z * y + math.log1p(math.exp(-abs(z)))
+
+
+def _categorical(a_column, y_column, info):
+    """-sum_i y_i log a_i, each a_i raised to at least the smallest normal number."""
+    return -sum(y * math.log(max(a, float(info.smallest_normal))) for a, y in zip(a_column, y_column))
+
+
+def _categorical_from_logits(z_column, y_column):
+    """sum_i y_i (logsumexp_k z_k - z_i), the logsumexp taken from the column's max."""
+    top = max(z_column)
+    log_sum = top + math.log(sum(math.exp(z - top) for z in z_column))
+    return sum(y * (log_sum - z) for z, y in zip(z_column, y_column))
+
+
+def _squared_error(a_column, y_column, info=None):
+    """(1/2) sum_i (a_i - y_i)^2."""
+    return sum((a - y) ** 2 for a, y in zip(a_column, y_column)) / 2
+
+
+# loss name -> (per-sample loss from the output column, per-sample loss from the logit column)
+_LOSSES = {
+    "binary_cross_entropy": (_binary, _binary_from_logit),
+    "categorical_cross_entropy": (_categorical, _categorical_from_logits),
+    "mse": (_squared_error, _squared_error),
+}
+
+
+def _loss(name):
+    try:
+        return _LOSSES[name]
+    except (KeyError, TypeError):
+        raise ValueError(f"loss must be one of {sorted(_LOSSES)}, got {name!r}") from None
+
+
+def _mean_over_samples(per_sample, A, Y):
+    """(1/m) sum_j per_sample(column j of A, column j of Y), a 0-d array in A's dtype."""
+    total = 0.0
+    for a_column, y_column in zip(_columns(A.tolist()), _columns(Y.tolist())):
+        total += per_sample(a_column, y_column)
+    return np.asarray(total / A.shape[1], dtype=A.dtype)
+
+
+def compute_cost(AL, Y, loss="binary_cross_entropy"):
+    """J = (1/m) sum_j L(a_j, y_j) over the columns of ``AL`` and ``Y``, a 0-d array.
+
+    Binary: L = -(y log a + (1 - y) log(1 - a)), a clipped into ``[eps, 1 - eps]`` (``eps``
+    the dtype's machine epsilon) as the kernel does; categorical: L = -sum_i y_i log a_i;
+    "mse": L = (1/2) sum_i (a_i - y_i)^2.
     """
-    eps = float(np.finfo(AL.dtype).eps)
-    total = 0.0
-    for a, y in zip(AL.tolist()[0], Y.tolist()[0]):
-        a = min(max(a, eps), 1 - eps)
-        total += y * math.log(a) + (1 - y) * math.log1p(-a)
-    return np.asarray(-total / AL.shape[1], dtype=AL.dtype)
+    from_output, _ = _loss(loss)
+    info = np.finfo(AL.dtype)
+    return _mean_over_samples(lambda a, y: from_output(a, y, info), AL, Y)
 
 
-def compute_cost_from_logits(ZL, Y):
-    """J = (1/m) sum_j [max(z_j, 0) - z_j y_j + log(1 + exp(-|z_j|))], a 0-d array."""
-    total = 0.0
-    for z, y in zip(ZL.tolist()[0], Y.tolist()[0]):
-        total += max(z, 0.0) - z * y + math.log1p(math.exp(-abs(z)))
-    return np.asarray(total / ZL.shape[1], dtype=ZL.dtype)
+def compute_cost_from_logits(ZL, Y, loss="binary_cross_entropy"):
+    """The same J from the output layer's Z: binary L = max(z, 0) - z y + log(1 + exp(-|z|)),
+    categorical L = sum_i y_i (logsumexp(z) - z_i), "mse" the squared error of a = z."""
+    return _mean_over_samples(_loss(loss)[1], ZL, Y)
 
 
 def linear_backward(dZ, cache):
@@ -155,16 +246,20 @@ def linear_activation_backward(dA, cache, activation):
 
 
 def _linear_activation_backward(dA, cache, activation, need_dA_prev):
-    g, g_prime = _activation(activation)
     linear_cache, Z = cache
-    dZ = _elementwise(lambda da, z: da * g_prime(z, g(z)), dA.tolist(), Z.tolist())
+    dZ = _activation_backward(activation, dA.tolist(), Z.tolist())
     return _linear_backward(_array(dZ, dA), linear_cache, need_dA_prev)
 
 
-def model_backward(AL, Y, caches, activations):
-    """Gradients of the cross-entropy cost through L layers; the output layer is sigmoid.
+OUTPUTS = ("linear", "sigmoid", "softmax")
+"""Output activations with their canonical loss (squared error, binary and categorical
+cross-entropy), for which dZ{L} = AL - Y."""
 
-    dZ{L}[0][j] = AL[0][j] - Y[0][j]; then :func:`linear_backward` and
+
+def model_backward(AL, Y, caches, activations):
+    """Gradients of the cost through L layers; the output activation is one of :data:`OUTPUTS`.
+
+    dZ{L}[i][j] = AL[i][j] - Y[i][j]; then :func:`linear_backward` and
     :func:`linear_activation_backward` down to layer 1. Returns
     ``{"dA0", ..., "dA{L-1}", "dW1", "db1", ..., "dWL", "dbL"}``.
     """
@@ -173,8 +268,8 @@ def model_backward(AL, Y, caches, activations):
 
 def _model_backward(AL, Y, caches, activations, need_dA0):
     """:func:`model_backward`; without ``need_dA0`` dA0 (which training never uses) is not computed."""
-    if activations[-1] != "sigmoid":
-        raise ValueError(f"the output layer's activation must be 'sigmoid', got {activations[-1]!r}")
+    if activations[-1] not in OUTPUTS:
+        raise ValueError(f"the output layer's activation must be one of {list(OUTPUTS)}, got {activations[-1]!r}")
     if len(activations) != len(caches):
         raise ValueError(f"activations has {len(activations)} names but there are {len(caches)} caches")
     L = len(caches)

@@ -1,8 +1,9 @@
-"""NeuralNetwork: the course's L-layer binary classifier, trained by gradient descent.
+"""NeuralNetwork: the course's L-layer network, trained by gradient descent, and its checkpoints.
 
 Logistic regression is ``layer_dims=[n_x, 1]``, the shallow network
-``[n_x, n_h, 1]``, the deep network ``[n_x, n_1, ..., n_{L-1}, 1]``: hidden
-layers use ``hidden_activation``, the output layer sigmoid.
+``[n_x, n_h, 1]``, the deep network ``[n_x, n_1, ..., n_{L-1}, n_L]``: hidden
+layers use ``hidden_activation``, the output layer the activation of the loss
+(sigmoid for binary, softmax for categorical cross-entropy, linear for squared error).
 """
 
 import contextlib
@@ -10,6 +11,7 @@ import os
 
 import array_api_compat
 
+from . import checkpoint
 from .activations import ACTIVATIONS
 from .backend import (
     BACKEND_NAMES,
@@ -21,10 +23,13 @@ from .backend import (
     namespace,
     resolve_device,
     to_backend,
+    to_numpy,
 )
 from .init import INITS, initialize_parameters
-from .kernels import _accuracy, _cost_from_logits, _model_forward
+from .kernels import _model_forward
+from .losses import get_loss, resolve_loss
 from .optim import initialize_velocity
+from .step import forward_cost
 from .training import TrainingState, out_of_memory_error, shuffle_seed, train
 from .validation import (
     check_choice,
@@ -34,13 +39,19 @@ from .validation import (
     check_positive_number,
     check_seed,
     check_X,
-    check_Y,
 )
 
-class NeuralNetwork:
-    """A binary classifier ``P(y = 1 | x) = AL`` with ``layer_dims = [n[0], ..., n[L]]``, ``n[L] = 1``.
 
-    ``fit(X, Y)`` trains on ``X (n_x, m)``, ``Y (1, m)`` on the data's own library and
+class NeuralNetwork:
+    """An L-layer network with ``layer_dims = [n[0], ..., n[L]]`` and the output/cost pair ``loss``.
+
+    ``loss``: ``"binary_cross_entropy"`` (sigmoid output, ``n[L] = 1``, ``Y (1, m)`` of 0/1,
+    ``AL = P(y = 1 | x)``), ``"categorical_cross_entropy"`` (softmax over ``n[L] = C >= 2``
+    classes; ``Y`` one-hot ``(C, m)`` or class indices ``(1, m)``, which train bit for bit alike)
+    or ``"mse"`` (linear output, any ``n[L]``, real ``Y (n[L], m)``,
+    ``J = 1/(2m) sum ||AL - Y||^2``). None: binary when ``n[L] = 1``, else categorical.
+
+    ``fit(X, Y)`` trains on ``X (n_x, m)`` on the data's own library and
     device (or on ``backend``/``device`` when given, or ``$NNXP_BACKEND`` when set: the
     data is moved there once). ``dtype`` None follows ``X`` (float32 stays float32;
     integer data becomes float64).
@@ -59,12 +70,9 @@ class NeuralNetwork:
     def __init__(self, layer_dims, *, hidden_activation="relu", learning_rate=0.0075,
                  num_iterations=2500, init="he", scale=0.01, seed=0, dtype=None,
                  backend=None, device=None, cost_every=100, print_cost=False,
-                 batch_size=None, momentum=0.0, l2=0.0):
+                 batch_size=None, momentum=0.0, l2=0.0, loss=None):
         self.layer_dims = check_layer_dims(layer_dims)
-        if self.layer_dims[-1] != 1:
-            raise ValueError(
-                f"layer_dims must end with 1 output unit (binary classification), got {self.layer_dims}"
-            )
+        self.loss = resolve_loss(loss, self.layer_dims[-1]).name
         self.hidden_activation = check_choice(hidden_activation, "hidden_activation", ACTIVATIONS)
         self.learning_rate = check_positive_number(learning_rate, "learning_rate")
         self.num_iterations = check_count(num_iterations, "num_iterations", 0)
@@ -95,7 +103,7 @@ class NeuralNetwork:
             "dtype": self.dtype, "backend": backend,
             "device": None if self.device is None else str(self.device),
             "cost_every": self.cost_every, "print_cost": self.print_cost,
-            "batch_size": self.batch_size, "momentum": self.momentum, "l2": self.l2,
+            "batch_size": self.batch_size, "momentum": self.momentum, "l2": self.l2, "loss": self.loss,
         }
 
     @classmethod
@@ -109,15 +117,24 @@ class NeuralNetwork:
 
     def __repr__(self):
         """``NeuralNetwork([2, 4, 1], hidden_activation='tanh')``: the non-default arguments."""
-        defaults = NeuralNetwork([1, 1]).get_config()
+        defaults = NeuralNetwork([1, self.layer_dims[-1]]).get_config()
         changed = [f"{key}={value!r}" for key, value in self.get_config().items()
                    if key != "layer_dims" and value != defaults[key]]
         return f"NeuralNetwork({', '.join([repr(self.layer_dims), *changed])})"
 
     @property
     def activations(self):
-        """One activation name per layer: the hidden ones, then ``"sigmoid"``."""
-        return [self.hidden_activation] * (len(self.layer_dims) - 2) + ["sigmoid"]
+        """One activation name per layer: the hidden ones, then the loss's output activation."""
+        return [self.hidden_activation] * (len(self.layer_dims) - 2) + [self._loss.output_activation]
+
+    @property
+    def _loss(self):
+        return get_loss(self.loss)
+
+    @property
+    def is_classifier(self):
+        """Whether the model predicts classes (the cross-entropies) rather than values (``"mse"``)."""
+        return self._loss.classifier
 
     def _target_backend(self):
         return self.backend if self.backend is not None else os.environ.get("NNXP_BACKEND")
@@ -150,20 +167,21 @@ class NeuralNetwork:
             dtype = X.dtype if xp.isdtype(X.dtype, "real floating") else xp.float64
         return xp, X if X.dtype == dtype else xp.astype(X, dtype)
 
-    def _prepare_XY(self, X, Y, fitted=False):
-        Y = self._on_target(Y, "Y")
-        xp, X = self._prepare_X(X, Y, fitted=fitted)
-        check_Y(xp, Y, X.shape[1])
-        return xp, X, xp.astype(Y, X.dtype)
+    def _prepare_XY(self, X, Y, fitted=False, names=("X", "Y")):
+        """``(xp, X, Y)`` validated, with Y in the loss's training form and X's dtype."""
+        Y = self._on_target(Y, names[1])
+        xp, X = self._prepare_X(X, Y, name=names[0], fitted=fitted)
+        return xp, X, self._loss.targets(xp, Y, self.layer_dims[-1], X.shape[1], X.dtype, names[1])
 
     def fit(self, X, Y, *, resume=False, validation_data=None, progress=None):
-        """Train on ``X (n_x, m)``, ``Y (1, m)`` for ``num_iterations``; returns ``self``.
+        """Train on ``X (n_x, m)`` and ``Y`` (see the class) for ``num_iterations``; returns ``self``.
 
         ``resume=True`` continues from ``parameters_`` and ``velocities_`` (and the
         iteration count, so costs keep their iteration numbers) instead of fresh
         parameters. ``validation_data=(X_v, Y_v)`` records ``validation_costs_`` and
-        ``validation_accuracies_`` at the iterations that log a cost. ``progress(done, cost)``
-        is called on the host after every iteration with the last logged cost.
+        ``validation_scores_`` (what :meth:`score` measures) at the iterations that log a
+        cost. ``progress(done, cost)`` is called on the host after every iteration with the
+        last logged cost.
 
         Raises :class:`TrainingDivergedError`, keeping the model as it was, when the cost
         stops being finite. On KeyboardInterrupt the model keeps the last completed
@@ -174,7 +192,7 @@ class NeuralNetwork:
         with self._out_of_memory_explained(X):
             state = self._resumed_state() if resume else self._fresh_state(xp, X)
             try:
-                train(xp, X, Y, state, self, validation, progress)
+                train(xp, X, Y, state, self, self._loss, validation, progress)
             except KeyboardInterrupt:
                 self._keep(state)
                 raise
@@ -204,7 +222,7 @@ class NeuralNetwork:
             self.velocities_ = initialize_velocity(self.parameters_)
         return TrainingState(
             self.parameters_, self.velocities_, self.shuffle_seed_, self.iterations_done_,
-            list(self.costs_), list(self.validation_costs_), list(self.validation_accuracies_),
+            list(self.costs_), list(self.validation_costs_), list(self.validation_scores_),
         )
 
     def _keep(self, state):
@@ -213,7 +231,12 @@ class NeuralNetwork:
         self.shuffle_seed_, self.iterations_done_ = state.shuffle_seed, state.iterations_done
         self.costs_ = state.costs
         self.validation_costs_ = state.validation_costs
-        self.validation_accuracies_ = state.validation_accuracies
+        self.validation_scores_ = state.validation_scores
+
+    @property
+    def validation_accuracies_(self):
+        """``validation_scores_`` by its name of nnxp 0.1: accuracies for the classifiers."""
+        return self.validation_scores_
 
     def _prepare_validation(self, xp, validation_data, dtype):
         try:
@@ -222,47 +245,111 @@ class NeuralNetwork:
             raise TypeError(
                 f"validation_data must be a pair (X_v, Y_v), got {type(validation_data).__name__}"
             ) from None
-        X_v, Y_v = self._on_target(X_v, "validation X_v"), self._on_target(Y_v, "validation Y_v")
-        xp_v, X_v = self._prepare_X(X_v, Y_v, name="validation X_v")
+        xp_v, X_v, Y_v = self._prepare_XY(X_v, Y_v, names=("validation X_v", "validation Y_v"))
         if xp_v is not xp:
             raise TypeError(f"validation_data must be arrays of X's library ({xp.__name__}), got {xp_v.__name__}")
-        check_Y(xp, Y_v, X_v.shape[1], name="validation Y_v")
-        return xp.astype(X_v, dtype, copy=False), xp.astype(Y_v, dtype)
+        return xp.astype(X_v, dtype, copy=False), xp.astype(Y_v, dtype, copy=False)
 
     def _fitted_parameters(self):
         if not hasattr(self, "parameters_"):
             raise RuntimeError("this NeuralNetwork is not fitted yet: call fit(X, Y) first")
         return self.parameters_
 
-    def predict_proba(self, X):
-        """AL = P(y = 1 | x) for each column of ``X (n_x, m)``: shape ``(1, m)``."""
+    def _output(self, X):
+        """``(xp, AL)``: the fitted model's output ``(n[L], m)`` on validated ``X``."""
         xp, X = self._prepare_X(X, fitted=True)
-        return _model_forward(xp, X, self.parameters_, self.activations)[0]
+        return xp, _model_forward(xp, X, self.parameters_, self.activations)[0]
+
+    def predict_proba(self, X):
+        """Class probabilities of each column of ``X (n_x, m)``, in the model's dtype.
+
+        Binary: ``AL = P(y = 1 | x)``, ``(1, m)``; categorical: the softmax ``(C, m)``, each
+        column summing to 1. A regression (``"mse"``) model has none: ValueError.
+        """
+        if not self.is_classifier:
+            raise ValueError(f"predict_proba needs a classifier; this model's loss is {self.loss!r}: use predict")
+        return self._output(X)[1]
 
     def predict(self, X):
-        """Labels 0/1, ``(1, m)``, in the model's dtype: 1 where AL > 0.5."""
-        AL = self.predict_proba(X)
-        xp = namespace(AL)
-        return xp.astype(AL > 0.5, AL.dtype)
-
-    def _evaluate(self, X, Y):
-        """``(xp, AL, ZL, Y)`` of the fitted model on validated ``X``, ``Y``."""
-        xp, X, Y = self._prepare_XY(X, Y, fitted=True)
-        AL, caches = _model_forward(xp, X, self.parameters_, self.activations)
-        return xp, AL, caches[-1][1], Y
+        """Predictions for ``X (n_x, m)``: binary 0/1 labels ``(1, m)`` in the model's dtype (AL > 0.5);
+        categorical class indices ``(1, m)`` (the library's integer index dtype); ``"mse"`` the
+        outputs ``(n[L], m)``."""
+        xp, AL = self._output(X)
+        return self._loss.predict(xp, AL)
 
     def score(self, X, Y):
-        """Accuracy, the fraction of columns where ``predict(X)`` equals ``Y``: a Python float."""
-        xp, AL, _, Y = self._evaluate(X, Y)
-        return float(_accuracy(xp, AL, Y))
+        """Accuracy for classifiers (the fraction of columns where ``predict(X)`` matches ``Y``), R^2
+        averaged over outputs for ``"mse"``: a Python float. ``Y`` as for :meth:`fit`."""
+        xp, X, Y = self._prepare_XY(X, Y, fitted=True)
+        return float(self._loss.score(xp, _model_forward(xp, X, self.parameters_, self.activations)[0], Y))
 
     def cost(self, X, Y):
-        """The cross-entropy of the fitted model on ``X``, ``Y`` (from the logits, no L2 term): a float."""
-        xp, _, ZL, Y = self._evaluate(X, Y)
-        return float(_cost_from_logits(xp, ZL, Y))
+        """The cost J of the fitted model on ``X``, ``Y`` (from the logits, no L2 term): a float."""
+        xp, X, Y = self._prepare_XY(X, Y, fitted=True)
+        return float(forward_cost(xp, X, Y, self.parameters_, self.activations, self._loss)[2])
 
     def save(self, path):
         """Write the fitted model to ``path`` (``.npz``, atomically); see :func:`nnxp.load`."""
-        from .checkpoint import save  # checkpoint.py builds models from this module
+        parameters = self._fitted_parameters()
+        host = {key: to_numpy(P) for key, P in parameters.items()}
+        histories = {"costs": self.costs_, "validation_costs": self.validation_costs_,
+                     "validation_scores": self.validation_scores_}
+        return checkpoint.save(checkpoint.Checkpoint(
+            self.get_config(), list(self.layer_dims), self.activations, self.loss, host,
+            {key: to_numpy(v) for key, v in self.velocities_.items()}, self.iterations_done_,
+            self.shuffle_seed_, histories,
+        ), path)
 
-        return save(self, path)
+
+def _model_from_config(saved, config, path):
+    """``NeuralNetwork.from_config(config)``, refused unless it has the checkpoint's architecture."""
+    try:
+        model = NeuralNetwork.from_config(config)
+    except (TypeError, ValueError) as exc:
+        raise checkpoint.CheckpointError(
+            f"checkpoint {path}: its config does not build a NeuralNetwork ({exc})"
+        ) from None
+    held = (model.layer_dims, model.activations, model.loss)
+    if held != (saved.layer_dims, saved.activations, saved.loss):
+        raise checkpoint.CheckpointError(
+            f"checkpoint {path} holds a {saved.layer_dims} network with activations "
+            f"{saved.activations} and loss {saved.loss!r}, not {held[0]} with {held[1]} and {held[2]!r}"
+        )
+    return model
+
+
+def restore(saved, *, config=None, backend=None, device=None, path="<memory>"):
+    """A fitted NeuralNetwork from the :class:`~nnxp.checkpoint.Checkpoint` ``saved``, its arrays
+    moved to ``backend``/``device``.
+
+    ``config`` (default: the checkpoint's, with ``backend``/``device`` replaced)
+    builds the model; it must keep the checkpoint's ``layer_dims``,
+    ``hidden_activation`` and ``loss``. Other hyperparameters (learning rate, iterations, ...)
+    may differ, for a resume with new settings.
+    """
+    if config is None:
+        config = {**saved.config, "backend": backend, "device": device}
+    model = _model_from_config(saved, config, path)
+
+    def move(arrays):
+        return {key: to_backend(a, backend, device) for key, a in arrays.items()}
+
+    model.parameters_ = move(saved.parameters)
+    model.velocities_ = move(saved.velocities)
+    model.iterations_done_, model.shuffle_seed_ = saved.iterations_done, saved.shuffle_seed
+    model.costs_, model.validation_costs_, model.validation_scores_ = (
+        list(saved.histories[name]) for name in checkpoint.HISTORIES
+    )
+    return model
+
+
+def load(path, backend=None, device=None):
+    """The fitted NeuralNetwork saved at ``path``, on ``backend``/``device``.
+
+    ``backend`` None means ``$NNXP_BACKEND``, else NumPy; ``"cupy"``, ``"auto"`` or an
+    array-API module as elsewhere. The model predicts, scores and resumes
+    (``fit(X, Y, resume=True)``) there. Raises FileNotFoundError for a missing
+    file and :class:`~nnxp.CheckpointError` for anything that is not a valid checkpoint
+    (checkpoints of nnxp 0.1, binary classifiers, load too).
+    """
+    return restore(checkpoint.read_checkpoint(path), backend=backend, device=device, path=path)

@@ -15,7 +15,7 @@ def _l2_cost(xp, parameters, l2, m):
 
 
 def l2_cost(parameters, l2, m):
-    """The L2 penalty (lambda / 2m) sum_l ||W{l}||_F^2 to add to the cross-entropy J: a 0-d array."""
+    """The L2 penalty (lambda / 2m) sum_l ||W{l}||_F^2 to add to the cost J: a 0-d array."""
     return _l2_cost(namespace(*parameters.values()), parameters, l2, m)
 
 
@@ -65,7 +65,7 @@ def _mini_batches(xp, X, Y, mini_batch_size, seed, epoch):
 
 
 def random_mini_batches(X, Y, mini_batch_size=64, seed=0, epoch=0):
-    """``[(X_t, Y_t), ...]``: the columns of ``X (n_x, m)`` and ``Y (1, m)`` shuffled together
+    """``[(X_t, Y_t), ...]``: the columns of ``X (n_x, m)`` and ``Y (n[L], m)`` shuffled together
     (indices drawn on the host, applied on the device with ``take``) and cut into mini-batches.
     """
     return _mini_batches(namespace(X, Y), X, Y, mini_batch_size, seed, epoch)

@@ -1,4 +1,5 @@
-"""A fitted model's plots as PNG files: the course's learning curve and 2-D decision boundary.
+"""A fitted model's plots as PNG files: the course's learning curve (every loss) and the 2-D
+decision boundary (two classes or more).
 
 Drawn on matplotlib ``Figure`` objects (the Agg canvas, no pyplot): no display is needed and
 no global matplotlib state is touched. Needs matplotlib.
@@ -40,22 +41,28 @@ def _grid(X, steps):
 
 
 def decision_boundary(model, X, Y, path, *, title=None, steps=300):
-    """Save the regions fitted ``model`` labels 0 and 1, with the points ``X (2, m)`` coloured by ``Y``.
+    """Save the regions where fitted classifier ``model`` predicts each class, with the points
+    ``X (2, m)`` coloured by their labels ``Y`` (0/1 or class indices ``(1, m)``, or one-hot ``(C, m)``).
 
-    The mesh is predicted on the model's own backend and device, in one batch. Returns the
-    matplotlib Figure.
+    The mesh is predicted on the model's own backend and device, in one batch; two classes or
+    many, each gets its own colour. Returns the matplotlib Figure.
     """
     X, Y = to_numpy(X), to_numpy(Y)
     if X.ndim != 2 or X.shape[0] != 2:
         raise ValueError(f"decision_boundary needs 2-D data X (2, m), got shape {X.shape}")
+    if not model.is_classifier:
+        raise ValueError(f"decision_boundary needs a classifier; this model's loss is {model.loss!r}")
+    labels = Y[0] if Y.shape[0] == 1 else Y.argmax(axis=0)
     xx, yy = _grid(X, steps)
     W1 = model.parameters_["W1"]
     mesh = to_backend(np.stack([xx.ravel(), yy.ravel()]), namespace(W1), array_api_compat.device(W1))
-    labels = to_numpy(model.predict(mesh)).reshape(xx.shape)
+    regions = to_numpy(model.predict(mesh)).reshape(xx.shape)
+    classes = max(2, model.layer_dims[-1])
     fig = Figure(figsize=(6.4, 4.8))
     ax = fig.add_subplot()
-    ax.contourf(xx, yy, labels, levels=[-0.5, 0.5, 1.5], cmap="Spectral", alpha=0.8)
-    ax.scatter(X[0], X[1], c=Y[0], cmap="Spectral", s=14, edgecolors="k", linewidths=0.4)
+    ax.contourf(xx, yy, regions, levels=np.arange(classes + 1) - 0.5, cmap="Spectral", alpha=0.8)
+    ax.scatter(X[0], X[1], c=labels, cmap="Spectral", vmin=0, vmax=classes - 1, s=14, edgecolors="k",
+               linewidths=0.4)
     ax.set(xlabel="$x_1$", ylabel="$x_2$", title=title or "Decision boundary")
     fig.savefig(path, dpi=100)
     return fig

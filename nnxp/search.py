@@ -8,6 +8,7 @@ import itertools
 import math
 import time
 
+from .losses import output_units
 from .model import NeuralNetwork
 from .training import TrainingDivergedError
 
@@ -31,10 +32,10 @@ def grid_points(grid):
     return [dict(zip(keys, values)) for values in itertools.product(*(list(grid[k]) for k in keys))]
 
 
-def _model_for(point, n_x, fixed):
+def _model_for(point, n_x, n_L, fixed):
     settings = {**fixed, **point}
     hidden = tuple(settings.pop("hidden_layers", ()))
-    return NeuralNetwork([n_x, *hidden, 1], **settings)
+    return NeuralNetwork([n_x, *hidden, n_L], **settings)
 
 
 def search(grid, X, Y, X_val, Y_val, *, progress=None, **fixed):
@@ -43,15 +44,17 @@ def search(grid, X, Y, X_val, Y_val, *, progress=None, **fixed):
     ``grid`` maps keys of :data:`GRID_KEYS` to lists: ``hidden_layers`` gives the hidden
     sizes (``(4,)`` for one layer of 4 units, ``()`` for logistic regression); the others
     are :class:`NeuralNetwork` arguments. ``fixed`` holds arguments shared by every model
-    (``num_iterations=...``, ``seed=...``). ``progress(done, total)`` is called after each model.
+    (``num_iterations=...``, ``seed=...``, ``loss=...``); the output layer has
+    :func:`nnxp.losses.output_units` units. ``progress(done, total)`` is called after each model.
 
     Returns rows (dicts: the point, ``validation_accuracy``, ``validation_cost``,
     ``train_accuracy``, ``final_cost``, ``seconds``, ``diverged``) sorted by validation
-    accuracy, best first; a diverged run scores NaN and sorts last.
+    accuracy (for ``loss="mse"``: R^2, what ``score`` measures), best first; a diverged run
+    scores NaN and sorts last.
     """
     points = grid_points(grid)
-    n_x = X.shape[0]
-    models = [_model_for(point, n_x, fixed) for point in points]  # bad settings fail before training
+    n_x, n_L = X.shape[0], output_units(Y, fixed.get("loss"))
+    models = [_model_for(point, n_x, n_L, fixed) for point in points]  # bad settings fail before training
     rows = []
     for done, (point, model) in enumerate(zip(points, models), start=1):
         rows.append({**point, **_evaluate(model, X, Y, X_val, Y_val)})

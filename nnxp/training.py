@@ -1,15 +1,17 @@
 """The training loop: epochs of (mini-batch) gradient descent, all on the data's device.
 
+Each step is :func:`nnxp.step.gradient_step`; this module runs the epochs around it.
+
 The only host synchronisations are the logged costs (every ``cost_every`` epochs) and, when
-validation data is given, its cost and accuracy at the same epochs.
+validation data is given, its cost and score at the same epochs.
 """
 
 import math
 import numbers
 from dataclasses import dataclass, field
 
-from .kernels import _accuracy, _cost_from_logits, _model_backward, _model_forward, update_parameters
-from .optim import _l2_cost, _mini_batches, add_l2_gradients, update_parameters_with_momentum
+from .optim import _mini_batches
+from .step import forward_cost, gradient_step
 
 
 class TrainingDivergedError(FloatingPointError):
@@ -40,7 +42,10 @@ def out_of_memory_error(settings, m, dtype, device, exc):
 
 @dataclass
 class TrainingState:
-    """Everything a resumed run needs: parameters, momentum velocities, epochs done, history."""
+    """Everything a resumed run needs: parameters, momentum velocities, epochs done, history.
+
+    ``validation_scores`` holds the loss's score (accuracy, or R^2 for "mse") on the validation data.
+    """
 
     parameters: dict
     velocities: dict
@@ -48,7 +53,7 @@ class TrainingState:
     iterations_done: int = 0
     costs: list = field(default_factory=list)
     validation_costs: list = field(default_factory=list)
-    validation_accuracies: list = field(default_factory=list)
+    validation_scores: list = field(default_factory=list)
 
 
 def shuffle_seed(seed):
@@ -60,29 +65,7 @@ def shuffle_seed(seed):
     return int(seed.randint(2**31))  # numpy.random.RandomState
 
 
-def gradient_step(xp, X, Y, parameters, velocities, settings, with_cost):
-    """One forward/backward/update on the batch ``X (n_x, m_t)``, ``Y (1, m_t)``.
-
-    Returns ``(parameters, velocities, cost)``; ``cost`` (before the update, L2 term included)
-    is a 0-d device array when ``with_cost``, else None.
-    """
-    activations, m = settings.activations, X.shape[1]
-    AL, caches = _model_forward(xp, X, parameters, activations)
-    cost = _cost_from_logits(xp, caches[-1][1], Y) if with_cost else None
-    grads = _model_backward(xp, AL, Y, caches, activations, need_dA0=False)
-    if settings.l2:
-        grads = add_l2_gradients(grads, parameters, settings.l2, m)
-        cost = None if cost is None else cost + _l2_cost(xp, parameters, settings.l2, m)
-    if settings.momentum:
-        parameters, velocities = update_parameters_with_momentum(
-            parameters, grads, velocities, settings.momentum, settings.learning_rate
-        )
-    else:
-        parameters = update_parameters(parameters, grads, settings.learning_rate)
-    return parameters, velocities, cost
-
-
-def run_epoch(xp, X, Y, state, settings, with_cost):
+def run_epoch(xp, X, Y, state, settings, loss, with_cost):
     """One pass over the data: one full batch, or shuffled mini-batches of ``settings.batch_size``.
 
     Returns ``(parameters, velocities, cost)`` with ``cost`` the per-sample mean of the
@@ -91,10 +74,11 @@ def run_epoch(xp, X, Y, state, settings, with_cost):
     m, batch_size = X.shape[1], settings.batch_size
     parameters, velocities = state.parameters, state.velocities
     if batch_size is None or batch_size >= m:
-        return gradient_step(xp, X, Y, parameters, velocities, settings, with_cost)
+        return gradient_step(xp, X, Y, parameters, velocities, settings, loss, with_cost)
     total = 0.0
     for X_t, Y_t in _mini_batches(xp, X, Y, batch_size, state.shuffle_seed, state.iterations_done):
-        parameters, velocities, cost = gradient_step(xp, X_t, Y_t, parameters, velocities, settings, with_cost)
+        parameters, velocities, cost = gradient_step(xp, X_t, Y_t, parameters, velocities, settings, loss,
+                                                     with_cost)
         if with_cost:
             total = total + cost * X_t.shape[1]
     return parameters, velocities, (total / m if with_cost else None)
@@ -113,28 +97,29 @@ def read_cost(cost, epoch, settings):
     return cost
 
 
-def record_validation(xp, state, validation, activations):
-    """Append the cross-entropy and accuracy of the current parameters on ``(X_v, Y_v)``."""
+def record_validation(xp, state, validation, activations, loss):
+    """Append the cost (no L2 term) and the score of the current parameters on ``(X_v, Y_v)``."""
     X_v, Y_v = validation
-    AL, caches = _model_forward(xp, X_v, state.parameters, activations)
-    state.validation_costs.append(float(_cost_from_logits(xp, caches[-1][1], Y_v)))
-    state.validation_accuracies.append(float(_accuracy(xp, AL, Y_v)))
+    AL, _, cost = forward_cost(xp, X_v, Y_v, state.parameters, activations, loss)
+    state.validation_costs.append(float(cost))
+    state.validation_scores.append(float(loss.score(xp, AL, Y_v)))
 
 
-def train(xp, X, Y, state, settings, validation=None, progress=None):
-    """Run ``settings.num_iterations`` epochs from ``state``, updating it after each epoch.
+def train(xp, X, Y, state, settings, loss, validation=None, progress=None):
+    """Run ``settings.num_iterations`` epochs of ``loss`` from ``state``, updating it after each epoch.
 
-    ``validation``: ``(X_v, Y_v)`` on the same device, or None. ``progress(epochs_done, last_cost)``
-    is called on the host after every epoch.
+    ``Y`` and the validation ``Y_v`` are in the loss's training form. ``validation``: ``(X_v, Y_v)``
+    on the same device, or None. ``progress(epochs_done, last_cost)`` is called on the host
+    after every epoch.
     """
     start = state.iterations_done
     for epoch in range(start, start + settings.num_iterations):
         with_cost = epoch % settings.cost_every == 0
-        parameters, velocities, cost = run_epoch(xp, X, Y, state, settings, with_cost)
+        parameters, velocities, cost = run_epoch(xp, X, Y, state, settings, loss, with_cost)
         if with_cost:
             state.costs.append(read_cost(cost, epoch, settings))
             if validation is not None:
-                record_validation(xp, state, validation, settings.activations)
+                record_validation(xp, state, validation, settings.activations, loss)
         state.parameters, state.velocities, state.iterations_done = parameters, velocities, epoch + 1
         if progress is not None:
             progress(state.iterations_done, state.costs[-1] if state.costs else None)

@@ -1,14 +1,14 @@
 """Checks at the boundary: user arrays and hyperparameters, with errors that say what to do.
 
 Each check runs once per ``fit``/``predict`` call, never inside the training loop.
-The two that read data back (non-finite ``X``, labels other than 0/1) cost one
-host synchronisation each.
+The one that reads data back (non-finite ``X``) costs one host synchronisation; the
+labels and targets are checked by their loss (:mod:`nnxp.losses`), one more.
 """
 
 import math
 import numbers
 
-from .backend import host_rng, to_numpy
+from .backend import host_rng
 
 
 def check_X(xp, X, n_x, name="X"):
@@ -35,19 +35,6 @@ def check_seed(seed):
     """An int, a ``numpy.random.Generator`` or a ``numpy.random.RandomState``."""
     host_rng(seed)  # raises TypeError naming the seed
     return int(seed) if isinstance(seed, numbers.Integral) else seed
-
-
-def check_Y(xp, Y, m, name="Y"):
-    """Y must be ``(1, m)`` with labels 0 and 1 only."""
-    if tuple(Y.shape) != (1, m):
-        if tuple(Y.shape) in ((m,), (m, 1)):
-            hint = f"; reshape {name} to (1, m)"
-        else:
-            hint = ""
-        raise ValueError(f"{name} must have shape (1, m) = (1, {m}), got {tuple(Y.shape)}{hint}")
-    if not bool(xp.all((Y == 0) | (Y == 1))):
-        seen = sorted(to_numpy(xp.unique_values(Y)).tolist())
-        raise ValueError(f"{name} must hold binary labels 0 and 1, got values {seen[:10]}")
 
 
 def check_layer_dims(layer_dims):

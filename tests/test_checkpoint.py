@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 import nnxp
-from nnxp.checkpoint import CheckpointError, read_checkpoint, restore
+from nnxp.checkpoint import CheckpointError, read_checkpoint
+from nnxp.model import restore
 from nnxp.datasets import load as load_dataset
 
 FLOWER = load_dataset("flower")

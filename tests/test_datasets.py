@@ -149,6 +149,69 @@ def test_train_test_split_is_stratified_disjoint_and_deterministic():
     assert not np.array_equal(other.X_test, split.X_test)
 
 
+def _three_labels():
+    """``X (2, 86)`` numbering its columns and class indices ``Y (1, 86)``: 50 of 0, 13 of 1, 23 of 2, mixed.
+
+    At test_size=0.1 lumping classes 1 and 2 would give round(3.6) = 4 test samples, not 1 + 2.
+    """
+    labels = np.random.default_rng(11).permutation(np.repeat([0.0, 1.0, 2.0], [50, 13, 23]))
+    return np.stack([np.arange(86.0), -np.arange(86.0)]), labels.reshape(1, -1)
+
+
+@pytest.mark.parametrize("one_hot", [False, True], ids=["indices", "one_hot"])
+@pytest.mark.parametrize("test_size", [0.1, 0.25, 0.5])
+def test_train_test_split_stratifies_every_class(one_hot, test_size):
+    X, labels = _three_labels()
+    Y = (labels == np.arange(3.0)[:, None]).astype(float) if one_hot else labels
+    split = datasets.train_test_split(X, Y, test_size=test_size, seed=4)
+    expected_test = {c: round(test_size * n) for c, n in ((0, 50), (1, 13), (2, 23))}
+    columns = {"train": split.X_train[0].astype(int), "test": split.X_test[0].astype(int)}
+    assert sorted(np.concatenate(list(columns.values()))) == list(range(86))
+    for part, Y_part in (("train", split.Y_train), ("test", split.Y_test)):
+        assert Y_part.shape == (Y.shape[0], columns[part].size)
+        np.testing.assert_array_equal(Y_part, Y[:, columns[part]])  # labels travel with their columns
+        np.testing.assert_array_equal(split.X_train[1] if part == "train" else split.X_test[1], -columns[part])
+    test_labels = labels[0, columns["test"]]
+    assert {c: int(np.sum(test_labels == c)) for c in range(3)} == expected_test
+    again = datasets.train_test_split(X, Y, test_size=test_size, seed=4)
+    other = datasets.train_test_split(X, Y, test_size=test_size, seed=5)
+    for a, b in zip(again, split):
+        np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(other.X_test, split.X_test)
+
+
+def test_train_test_split_one_hot_and_indices_pick_the_same_samples():
+    X, labels = _three_labels()
+    one_hot = (labels == np.arange(3.0)[:, None]).astype(float)
+    by_index = datasets.train_test_split(X, labels, test_size=0.3, seed=9)
+    by_one_hot = datasets.train_test_split(X, one_hot, test_size=0.3, seed=9)
+    np.testing.assert_array_equal(by_one_hot.X_train, by_index.X_train)
+    np.testing.assert_array_equal(by_one_hot.X_test, by_index.X_test)
+    np.testing.assert_array_equal(np.argmax(by_one_hot.Y_test, axis=0), by_index.Y_test[0])
+
+
+def test_train_test_split_two_labels_keep_the_shuffled_order():
+    """0/1 labels: the test set is each class's first round(test_size * count) in the permutation."""
+    X = np.arange(20.0).reshape(1, 20)
+    Y = (np.arange(20) % 4 == 0).astype(float).reshape(1, -1)
+    order = np.random.default_rng(3).permutation(20)
+    ones, zeros = order[Y[0, order] == 1], order[Y[0, order] == 0]
+    in_test = set(ones[:round(0.25 * 5)]) | set(zeros[:round(0.25 * 15)])
+    split = datasets.train_test_split(X, Y, test_size=0.25, seed=3)
+    np.testing.assert_array_equal(split.X_test[0], [j for j in order if j in in_test])
+    np.testing.assert_array_equal(split.X_train[0], [j for j in order if j not in in_test])
+
+
+@pytest.mark.parametrize(
+    ("X", "Y"),
+    [(np.zeros((2, 5)), np.zeros(5)), (np.zeros((2, 5)), np.zeros((1, 4))), (np.zeros(5), np.zeros((1, 5)))],
+)
+def test_train_test_split_rejects_misshapen_x_or_y(X, Y):
+    message = rf"X and Y must be \(n_x, m\) and \(C, m\).*got {re.escape(str(X.shape))} and {re.escape(str(Y.shape))}"
+    with pytest.raises(ValueError, match=message):
+        datasets.train_test_split(X, Y)
+
+
 @pytest.mark.parametrize("test_size", [0, 1, -0.1, 1.5])
 def test_train_test_split_rejects_test_size_outside_0_1(test_size):
     X, Y = datasets.moons(10)
@@ -179,9 +242,9 @@ def test_load_passes_keywords_to_the_generator():
     assert set(np.round(np.hypot(*split.X_test), 12)) == {1.0, 0.25}
 
 
-@pytest.mark.parametrize("name", ["iris", "Flower", "", None])
+@pytest.mark.parametrize("name", ["mnist", "Flower", "", None])
 def test_load_rejects_unknown_names_listing_the_known(name):
-    with pytest.raises(ValueError, match=rf"unknown dataset {name!r}; known: flower, moons, .*digits, cat"):
+    with pytest.raises(ValueError, match=rf"unknown dataset {name!r}; known: flower, moons, .*digits, iris, cat"):
         datasets.load(name)
 
 
@@ -221,11 +284,99 @@ def test_digits_rejects_bad_positive(positive):
         datasets.digits(positive=positive)
 
 
+def _raw_samples(split, features):
+    """Undo a split's standardization: its train and test samples as rows of ``features``' values.
+
+    Train and test together hold every sample of ``features (m, n_x)`` once, so per feature the
+    scale is ``std(raw) / std(standardized)`` and the shift follows from the means (a feature
+    constant everywhere is just its value). Independent of how the loader computed its statistics.
+    """
+    both = np.concatenate([split.X_train, split.X_test], axis=1)
+    spread = both.std(axis=1)
+    scale = np.divide(features.std(axis=0), spread, out=np.ones_like(spread), where=spread > 1e-12)
+    shift = features.mean(axis=0) - scale * both.mean(axis=1)
+    return [np.round(X.T * scale + shift, 6) for X in (split.X_train, split.X_test)]
+
+
+def _assert_sklearn_labels(split, data):
+    """Each sample of ``split`` is a sample of sklearn's ``data`` and carries its target, and none is lost."""
+    targets = {}
+    for row, target in zip(np.round(data.data, 6), data.target):
+        targets.setdefault(tuple(row), set()).add(float(target))
+    for raw, Y in zip(_raw_samples(split, data.data), (split.Y_train, split.Y_test)):
+        assert all(label in targets[tuple(row)] for row, label in zip(raw, Y[0]))
+    labels = np.concatenate([split.Y_train[0], split.Y_test[0]])
+    np.testing.assert_array_equal(np.sort(labels), np.sort(data.target.astype(np.float64)))
+
+
+def _assert_stratified(split, targets, test_size):
+    """Per class: round(test_size * count) test samples, the rest in train, each class in both."""
+    for c, n in zip(*np.unique(targets, return_counts=True)):
+        n_test = round(test_size * n)
+        assert (np.sum(split.Y_test == c), np.sum(split.Y_train == c)) == (n_test, n - n_test)
+        assert 0 < n_test < n
+
+
+def test_digits_ten_classes_split_like_sklearns_targets():
+    sk_datasets = pytest.importorskip("sklearn.datasets")
+    data = sk_datasets.load_digits()
+    split = datasets.digits(classes=10)
+    _assert_standardized(split, 64)
+    n_test = sum(round(0.25 * n) for n in np.bincount(data.target))
+    assert [a.shape for a in split] == [(64, 1797 - n_test), (1, 1797 - n_test), (64, n_test), (1, n_test)]
+    assert split.Y_test.shape[1] == pytest.approx(0.25 * 1797, abs=5)
+    assert set(np.unique(split.Y_train)) == set(np.unique(split.Y_test)) == set(map(float, range(10)))
+    _assert_stratified(split, data.target, 0.25)
+    _assert_sklearn_labels(split, data)
+    other = datasets.load("digits", classes=10, test_size=0.4, seed=3)
+    _assert_stratified(other, data.target, 0.4)
+    assert not np.array_equal(other.Y_test[0, :50], split.Y_test[0, :50])
+
+
+def test_digits_classes_2_is_the_default_binary_task_bit_for_bit():
+    sk_datasets = pytest.importorskip("sklearn.datasets")
+    default, explicit = datasets.digits(seed=2), datasets.digits(classes=2, seed=2)
+    for a, b in zip(default, explicit):
+        np.testing.assert_array_equal(a, b)
+    target = sk_datasets.load_digits().target
+    _assert_stratified(default, target % 2 == 0, 0.25)
+    assert set(np.unique(default.Y_train)) == {0.0, 1.0}
+
+
+@pytest.mark.parametrize("classes", [1, 3, 9, 0, -2, 2.0, 10.0, True, "10", None])
+def test_digits_rejects_bad_classes(classes):
+    with pytest.raises(ValueError, match=rf"classes must be 2 .* or 10 .*, got {re.escape(repr(classes))}$"):
+        datasets.digits(classes=classes)
+
+
+@pytest.mark.parametrize("positive", [3, (0, 2, 4, 6, 8), [1, 7]])
+def test_digits_rejects_positive_with_ten_classes(positive):
+    with pytest.raises(ValueError, match=rf"positive applies to classes=2 only.*got positive={re.escape(repr(positive))}"):
+        datasets.digits(classes=10, positive=positive)
+
+
+def test_iris_three_standardized_stratified_classes():
+    sk_datasets = pytest.importorskip("sklearn.datasets")
+    data = sk_datasets.load_iris()
+    split = datasets.load("iris")
+    _assert_standardized(split, 4)
+    n_test = sum(round(0.25 * n) for n in np.bincount(data.target))  # 3 * round(12.5) = 36
+    assert [a.shape for a in split] == [(4, 150 - n_test), (1, 150 - n_test), (4, n_test), (1, n_test)]
+    assert set(np.unique(split.Y_train)) == set(np.unique(split.Y_test)) == {0.0, 1.0, 2.0}
+    _assert_stratified(split, data.target, 0.25)
+    _assert_sklearn_labels(split, data)
+    for a, b in zip(datasets.iris(seed=0), split):
+        np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(datasets.iris(seed=1).X_test, split.X_test)
+
+
 @pytest.mark.parametrize(
     ("loader", "modules"),
     [
         (datasets.breast_cancer, ["sklearn", "sklearn.datasets"]),
         (datasets.digits, ["sklearn", "sklearn.datasets"]),
+        (lambda: datasets.digits(classes=10), ["sklearn", "sklearn.datasets"]),
+        (datasets.iris, ["sklearn", "sklearn.datasets"]),
         (lambda: datasets.load_catvnoncat(CAT_DIR), ["h5py"]),
     ],
 )

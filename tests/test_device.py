@@ -47,6 +47,24 @@ def test_fit_reads_back_only_the_logged_costs(host_reads, batch_size):
     assert model.parameters_["W1"].device == DEVICE1 and model.velocities_ == {}
 
 
+@pytest.mark.parametrize("loss, n_L, targets", [
+    ("categorical_cross_entropy", 3, lambda X: np.argmax(X, axis=0)[None, :].astype(float)),  # class indices
+    ("mse", 2, lambda X: X[:2] * X[1:]),
+])
+def test_every_loss_reads_back_only_the_logged_costs(host_reads, loss, n_L, targets):
+    X = np.random.default_rng(0).standard_normal((3, 40))
+    X1, Y1 = (array_api_strict.asarray(a, device=DEVICE1) for a in (X, targets(X)))
+    reads = []
+    for iterations in (20, 40):
+        host_reads.update(float=0, bool=0, int=0)
+        model = nnxp.NeuralNetwork([3, 4, n_L], loss=loss, num_iterations=iterations, cost_every=5)
+        model.fit(X1, Y1, validation_data=(X1, Y1))
+        assert host_reads["float"] == 3 * len(model.costs_) == 3 * iterations // 5  # cost, validation cost, score
+        reads.append(dict(host_reads))
+    assert reads[0]["bool"] == reads[1]["bool"] and reads[0]["int"] == reads[1]["int"] == 0
+    assert model.parameters_["W2"].device == DEVICE1 and model.predict(X1).device == DEVICE1
+
+
 def test_no_hidden_host_copies_on_device1():
     """device1 refuses conversion to NumPy: a fit that silently copied to the host would fail."""
     X, Y = _data()

@@ -74,3 +74,12 @@ def test_bad_settings_fail_before_any_training():
     X, Y = np.ones((2, 4)), np.array([[0.0, 1.0, 0.0, 1.0]])
     with pytest.raises(ValueError, match="momentum must be in"):
         nnxp.search({"momentum": [0.5, 1.5]}, X, Y, X, Y, progress=pytest.fail)
+
+
+def test_search_builds_softmax_networks_for_several_classes():
+    iris = load("iris")
+    rows = nnxp.search({"hidden_layers": [(), (6,)]}, iris.X_train, iris.Y_train, iris.X_test, iris.Y_test,
+                       learning_rate=0.5, num_iterations=200)
+    assert len(rows) == 2 and rows[0]["validation_accuracy"] >= 0.9
+    model = nnxp.NeuralNetwork([4, 6, 3], learning_rate=0.5, num_iterations=200).fit(iris.X_train, iris.Y_train)
+    assert model.score(iris.X_test, iris.Y_test) in [row["validation_accuracy"] for row in rows]

@@ -109,7 +109,12 @@ def test_predict_before_fit(data):
         ({"layer_dims": [3]}, ValueError, "layer_dims must list at least two sizes"),
         ({"layer_dims": [3, 0, 1]}, ValueError, r"layer_dims\[1\] must be positive, got 0"),
         ({"layer_dims": [3, "4", 1]}, TypeError, r"layer_dims\[1\] must be an integer, got '4'"),
-        ({"layer_dims": [3, 4, 2]}, ValueError, r"layer_dims must end with 1 output unit.*\[3, 4, 2\]"),
+        ({"layer_dims": [3, 4, 2], "loss": "binary_cross_entropy"}, ValueError,
+         r"loss='binary_cross_entropy' needs 1 output unit .*got 2 units"),
+        ({"layer_dims": [3, 4, 1], "loss": "categorical_cross_entropy"}, ValueError,
+         r"loss='categorical_cross_entropy' needs C >= 2 output units, one per class, got 1"),
+        ({"loss": "hinge"}, ValueError, r"loss must be one of \['binary_cross_entropy', 'categorical_cross_entropy', "
+                                        r"'mse'\], got 'hinge'"),
     ],
 )
 def test_bad_hyperparameters_are_refused_at_construction(kwargs, error, message):

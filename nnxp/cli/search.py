@@ -12,10 +12,10 @@ import json
 import math
 from pathlib import Path
 
-from .activations import ACTIVATIONS
-from .cli_options import backend_options, data_options, dataset_split, hidden_layers, positive_int
-from .datasets import train_test_split
-from .search import search
+from ..activations import ACTIVATIONS
+from ..datasets import train_test_split
+from ..search import search
+from .options import backend_options, data_options, dataset_split, hidden_layers, positive_int
 
 
 def _list_of(parse, what):
@@ -77,7 +77,7 @@ def _write(rows, out):
         writer = csv.DictWriter(file, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    from . import plots
+    from .. import plots
 
     plots.search_results(rows, paths[2])
     return paths

@@ -1,0 +1,58 @@
+"""One training step's maths, in one place: the cost and its gradients on a batch, then the update.
+
+``fit``, :func:`nnxp.gradient_check`, the validation scores and the benchmarks all go through
+:func:`forward_cost` and :func:`value_and_grad`, so "forward, then the cost from the output
+layer's Z, then backward" is written once, for every loss. Course layout: ``X (n_x, m)``,
+``Y (n[L], m)`` in the loss's training form (one-hot for categorical cross-entropy).
+"""
+
+from .kernels import _model_backward, _model_forward, update_parameters
+from .optim import _l2_cost, add_l2_gradients, update_parameters_with_momentum
+
+
+def _cost(xp, caches, Y, parameters, loss, l2):
+    """J from the output layer's cached Z, plus the L2 penalty when ``l2``."""
+    J = loss.cost(xp, caches[-1][1], Y)
+    return J + _l2_cost(xp, parameters, l2, Y.shape[1]) if l2 else J
+
+
+def forward_cost(xp, X, Y, parameters, activations, loss, l2=0.0):
+    """``(AL, caches, J)``: forward propagation and the cost ``J`` (a 0-d device array).
+
+    ``J`` comes from the output layer's Z (``loss.cost``: stable, no ``log(0)``), plus
+    ``(l2 / 2m) sum ||W||^2`` when ``l2``.
+    """
+    AL, caches = _model_forward(xp, X, parameters, activations)
+    return AL, caches, _cost(xp, caches, Y, parameters, loss, l2)
+
+
+def value_and_grad(xp, X, Y, parameters, activations, loss, *, l2=0.0, with_cost=True, need_dA0=False):
+    """``(J, grads)`` of the batch: the cost (None unless ``with_cost``) and its gradients.
+
+    ``grads`` holds ``dW{l}``, ``db{l}`` (plus ``(l2 / m) W{l}`` when ``l2``), ``dA1..dA{L-1}``
+    and, with ``need_dA0``, ``dA0``. One forward and one backward pass; no host reads.
+    """
+    AL, caches = _model_forward(xp, X, parameters, activations)
+    J = _cost(xp, caches, Y, parameters, loss, l2) if with_cost else None
+    grads = _model_backward(xp, AL, Y, caches, activations, need_dA0)
+    if l2:
+        grads = add_l2_gradients(grads, parameters, l2, X.shape[1])
+    return J, grads
+
+
+def gradient_step(xp, X, Y, parameters, velocities, settings, loss, with_cost):
+    """One forward/backward/update on the batch ``X (n_x, m_t)``, ``Y (n[L], m_t)``.
+
+    ``settings`` gives ``activations``, ``l2``, ``momentum`` and ``learning_rate``. Returns
+    ``(parameters, velocities, cost)``; ``cost`` (before the update, L2 term included) is a 0-d
+    device array when ``with_cost``, else None.
+    """
+    cost, grads = value_and_grad(xp, X, Y, parameters, settings.activations, loss, l2=settings.l2,
+                                 with_cost=with_cost)
+    if settings.momentum:
+        parameters, velocities = update_parameters_with_momentum(
+            parameters, grads, velocities, settings.momentum, settings.learning_rate
+        )
+    else:
+        parameters = update_parameters(parameters, grads, settings.learning_rate)
+    return parameters, velocities, cost
