@@ -34,12 +34,20 @@ from .kernels import (
     update_parameters,
 )
 from .losses import LOSSES, one_hot
-from .model import NeuralNetwork, load
-from .optim import (
-    add_l2_gradients,
+from .loading import load
+from .model import NeuralNetwork
+from .optim import add_l2_gradients, l2_cost, random_mini_batches
+from .optimizers import (
+    OPTIMIZERS,
+    Adam,
+    GradientDescent,
+    Momentum,
+    RMSprop,
+    initialize_adam,
     initialize_velocity,
-    l2_cost,
-    random_mini_batches,
+    schedule_lr_decay,
+    update_lr,
+    update_parameters_with_adam,
     update_parameters_with_momentum,
 )
 from .search import search
@@ -47,11 +55,16 @@ from .training import DeviceMemoryError, TrainingDivergedError
 
 __all__ = [
     "ACTIVATIONS",
+    "Adam",
     "BackendUnavailableError",
     "CheckpointError",
     "DeviceMemoryError",
+    "GradientDescent",
     "LOSSES",
+    "Momentum",
     "NeuralNetwork",
+    "OPTIMIZERS",
+    "RMSprop",
     "TrainingDivergedError",
     "add_l2_gradients",
     "backend_info",
@@ -59,6 +72,7 @@ __all__ = [
     "compute_cost_from_logits",
     "get_namespace",
     "gradient_check",
+    "initialize_adam",
     "initialize_parameters",
     "initialize_velocity",
     "l2_cost",
@@ -72,10 +86,13 @@ __all__ = [
     "namespace",
     "one_hot",
     "random_mini_batches",
+    "schedule_lr_decay",
     "search",
     "softmax",
     "to_backend",
     "to_numpy",
+    "update_lr",
     "update_parameters",
+    "update_parameters_with_adam",
     "update_parameters_with_momentum",
 ]

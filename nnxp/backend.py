@@ -174,6 +174,57 @@ def host_rng(seed):
     return np.random.default_rng(seed)
 
 
+EPOCH_SEED_STRIDE = 0x9E3779B9  # 2^32 / golden ratio: epochs' seeds far apart for nearby model seeds
+
+
+def epoch_seed(seed, epoch):
+    """The 32-bit seed of epoch ``epoch``'s random masks: ``(seed + epoch * 0x9E3779B9) mod 2^32``.
+
+    Epoch 0 uses ``seed`` itself (mod 2^32), so NumPy's first epoch draws what the course's
+    ``np.random.seed(seed); np.random.rand(...)`` draws.
+    """
+    return (seed + epoch * EPOCH_SEED_STRIDE) % 2**32
+
+
+def uniform_source(xp, device, seed):
+    """``draw(shape, dtype)``: arrays of ``xp`` on ``device`` uniform in [0, 1), from one generator
+    seeded with the 32-bit ``seed``; successive calls continue its stream.
+
+    The backend's own generator where it has one, so nothing crosses the bus: torch's
+    ``Generator``, CuPy's Philox ``RandomState``, JAX keys (split once per draw). Elsewhere
+    (NumPy, array-api-strict) the host's legacy ``numpy.random.RandomState(seed).rand``, moved to
+    ``device``: on NumPy that is the course's ``np.random.rand``.
+    """
+    if array_api_compat.is_torch_namespace(xp):
+        import torch
+
+        generator = torch.Generator(device=device if device is not None else "cpu").manual_seed(seed)
+        return lambda shape, dtype: torch.rand(shape, generator=generator, dtype=dtype, device=device)
+    if array_api_compat.is_cupy_namespace(xp):
+        import cupy
+
+        with device:  # a cupy.cuda.Device: the generator and its draws live on the data's GPU
+            generator = cupy.random.RandomState(seed, method=cupy.cuda.curand.CURAND_RNG_PSEUDO_PHILOX4_32_10)
+
+        def draw_cupy(shape, dtype):
+            with device:
+                return generator.random_sample(shape, dtype=dtype)
+
+        return draw_cupy
+    if array_api_compat.is_jax_namespace(xp):
+        import jax
+
+        keys = [jax.random.PRNGKey(seed)]
+
+        def draw_jax(shape, dtype):
+            keys[0], key = jax.random.split(keys[0])
+            return jax.random.uniform(key, shape, dtype=dtype)
+
+        return draw_jax
+    generator = np.random.RandomState(seed)
+    return lambda shape, dtype: xp.asarray(generator.rand(*shape), dtype=dtype, device=device)
+
+
 def as_array(value, name):
     """``value`` if it is an array of an array-API library, else a NumPy array of it."""
     if array_api_compat.is_array_api_obj(value):

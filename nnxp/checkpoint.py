@@ -1,18 +1,20 @@
 """Checkpoints: the ``.npz`` format only — host arrays and JSON metadata in, the same out.
 
-The file holds plain arrays only: ``W1, b1, ...``, the momentum velocities as
-``velocity_dW1, velocity_db1, ...`` (when momentum is used), the float64
-histories ``costs``, ``validation_costs`` and ``validation_scores``, and
-``metadata``, a 0-d unicode array of JSON (format version, nnxp version,
-constructor config, layer dims, activations, loss, dtype, iterations done, the
-mini-batch shuffle seed). It is written atomically and read with
+The file holds plain arrays only: ``W1, b1, ...``, the optimizer's state as
+``<slot>_dW1, <slot>_db1, ...`` per slot (``velocity_dW1`` for momentum and Adam,
+``squared_dW1`` for RMSprop and Adam), the float64 histories ``costs``,
+``validation_costs`` and ``validation_scores``, and ``metadata``, a 0-d unicode
+array of JSON (format version, nnxp version, constructor config, layer dims,
+activations, loss, dtype, the optimizer's slots, epochs and updates done, the
+seed of the shuffles and dropout masks, the epoch early stopping kept). It is written atomically and read with
 ``allow_pickle=False``: loading never unpickles anything, and a file that is
 truncated, holds object arrays or disagrees with its own metadata is refused
 with :class:`CheckpointError`. Arrays are stored on the host, so a model
 trained on one backend loads on any.
 
 Format version 1 (nnxp 0.1, binary classifiers only) is still read: its loss is binary
-cross-entropy and its ``validation_accuracies`` are the validation scores. The model
+cross-entropy, its ``velocity_`` arrays momentum's state and its ``validation_accuracies``
+the validation scores. The model
 (:mod:`nnxp.model`) turns itself into a :class:`Checkpoint` and back; this module never
 sees a model.
 """
@@ -30,7 +32,6 @@ from .backend import dtype_name
 
 FORMAT = "nnxp-checkpoint"
 FORMAT_VERSION = 2
-_VELOCITY = "velocity_"
 HISTORIES = ("costs", "validation_costs", "validation_scores")
 """The per-logged-iteration lists of a fitted model, saved as arrays of these names."""
 
@@ -46,6 +47,7 @@ class CheckpointError(ValueError):
 class Checkpoint:
     """A checkpoint's contents on the host: NumPy arrays and its metadata.
 
+    ``optimizer_state`` maps slot names to dicts keyed like the gradients (``"dW1"``, ...);
     ``histories`` maps each name of :data:`HISTORIES` to a list of floats.
     """
 
@@ -54,10 +56,12 @@ class Checkpoint:
     activations: list
     loss: str
     parameters: dict
-    velocities: dict
+    optimizer_state: dict
     iterations_done: int
+    steps_done: int
     shuffle_seed: int
     histories: dict
+    best_iteration: int | None = None
     nnxp_version: str = ""
 
 
@@ -76,15 +80,19 @@ def _metadata(checkpoint, dtype):
         "activations": list(checkpoint.activations),
         "loss": checkpoint.loss,
         "dtype": dtype,
+        "optimizer_slots": list(checkpoint.optimizer_state),
         "iterations_done": int(checkpoint.iterations_done),
+        "steps_done": int(checkpoint.steps_done),
         "shuffle_seed": int(checkpoint.shuffle_seed),
+        "best_iteration": checkpoint.best_iteration,
     }
 
 
 def _arrays(checkpoint):
     """Every array of the file, on the host, keyed by its name in the ``.npz``."""
     arrays = dict(checkpoint.parameters)
-    arrays.update({_VELOCITY + key: v for key, v in checkpoint.velocities.items()})
+    for slot, group in checkpoint.optimizer_state.items():
+        arrays.update({f"{slot}_{key}": value for key, value in group.items()})
     arrays.update({name: np.asarray(checkpoint.histories[name], dtype=np.float64) for name in HISTORIES})
     arrays["metadata"] = np.array(json.dumps(_metadata(checkpoint, dtype_name(arrays["W1"].dtype))))
     return arrays
@@ -149,6 +157,8 @@ def _read_metadata(path, arrays):
         )
     if meta["format_version"] == 1:
         meta.setdefault("loss", _VERSION_1["loss"])
+        meta.setdefault("optimizer_slots", ["velocity"] if "velocity_dW1" in arrays else [])
+        meta.setdefault("steps_done", 0)
     return meta
 
 
@@ -172,37 +182,55 @@ def _check_group(path, arrays, expected, dtype, what):
                 f"checkpoint {path}: {key} is {array.shape} {array.dtype}, but its metadata "
                 f"(layer_dims, dtype) asks for {shape} {dtype}: another architecture?"
             )
-    return {key.removeprefix(_VELOCITY): arrays[key] for key in expected}
+    return {key: arrays[key] for key in expected}
+
+
+def _check_counts(path, meta):
+    """``(iterations_done, steps_done, shuffle_seed, best_iteration)`` of the metadata, checked."""
+    counts = [meta.get(key) for key in ("iterations_done", "steps_done", "shuffle_seed")]
+    best = meta.get("best_iteration")
+    if not all(type(n) is int and n >= 0 for n in counts) or not (best is None or type(best) is int):
+        raise CheckpointError(
+            f"checkpoint {path}: iterations_done, steps_done and shuffle_seed must be integers >= 0 and "
+            f"best_iteration one or null, got {counts + [best]!r}"
+        )
+    return (*counts, best)
+
+
+def _optimizer_state(path, meta, arrays, dims, dtype):
+    """``{slot: {"dW1": ..., ...}}`` for each slot the metadata lists, checked like the parameters."""
+    slots = meta.get("optimizer_slots")
+    if not isinstance(slots, list) or not all(isinstance(slot, str) and slot.isalpha() for slot in slots):
+        raise CheckpointError(f"checkpoint {path}: metadata has optimizer_slots={slots!r}, expected a list of names")
+    state = {}
+    for slot in slots:
+        group = _check_group(path, arrays, _expected_shapes(dims, f"{slot}_d"), dtype, f"optimizer {slot}")
+        state[slot] = {key.removeprefix(f"{slot}_"): value for key, value in group.items()}
+    return state
 
 
 def _check_contents(path, meta, arrays):
-    """Parameters, velocities and costs checked against the metadata; returns a Checkpoint."""
+    """Parameters, optimizer state and costs checked against the metadata; returns a Checkpoint."""
     dims, dtype = meta.get("layer_dims"), meta.get("dtype")
     dims_ok = isinstance(dims, list) and len(dims) >= 2
     dims_ok = dims_ok and all(type(n) is int and n > 0 for n in dims)
     if dtype not in ("float32", "float64") or not dims_ok:
         raise CheckpointError(f"checkpoint {path}: metadata has layer_dims={dims!r}, dtype={dtype!r}")
     parameters = _check_group(path, arrays, _expected_shapes(dims), dtype, "parameter")
-    velocity_keys = {_VELOCITY + "d" + key for key in parameters}
-    velocities = {}
-    if velocity_keys & arrays.keys():
-        velocities = _check_group(path, arrays, _expected_shapes(dims, _VELOCITY + "d"), dtype, "velocity")
+    optimizer_state = _optimizer_state(path, meta, arrays, dims, dtype)
     stored = _VERSION_1["histories"] if meta["format_version"] == 1 else HISTORIES
     histories = {name: _history(path, arrays, key) for name, key in zip(HISTORIES, stored)}
-    unknown = arrays.keys() - parameters.keys() - velocity_keys - set(stored)
+    slot_keys = {f"{slot}_{key}" for slot, group in optimizer_state.items() for key in group}
+    unknown = arrays.keys() - parameters.keys() - slot_keys - set(stored)
     if unknown:
         raise CheckpointError(f"checkpoint {path} holds unexpected arrays {sorted(unknown)}")
-    done, seed = meta.get("iterations_done"), meta.get("shuffle_seed")
-    if not all(type(n) is int and n >= 0 for n in (done, seed)):
-        raise CheckpointError(
-            f"checkpoint {path}: iterations_done and shuffle_seed must be integers >= 0, "
-            f"got {done!r} and {seed!r}"
-        )
+    done, steps, seed, best = _check_counts(path, meta)
     if not isinstance(meta.get("loss"), str):
         raise CheckpointError(f"checkpoint {path}: metadata has loss={meta.get('loss')!r}, expected a loss name")
     return Checkpoint(
-        meta.get("config"), dims, meta.get("activations"), meta["loss"], parameters, velocities, done, seed,
-        histories, meta.get("nnxp_version"),
+        config=meta.get("config"), layer_dims=dims, activations=meta.get("activations"), loss=meta["loss"],
+        parameters=parameters, optimizer_state=optimizer_state, iterations_done=done, steps_done=steps,
+        shuffle_seed=seed, histories=histories, best_iteration=best, nnxp_version=meta.get("nnxp_version"),
     )
 
 

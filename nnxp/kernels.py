@@ -47,11 +47,15 @@ def linear_activation_forward(A_prev, W, b, activation):
     return _linear_activation_forward(namespace(A_prev, W, b), A_prev, W, b, activation)
 
 
-def _model_forward(xp, X, parameters, activations):
+def _model_forward(xp, X, parameters, activations, masks=None):
+    """Forward propagation; ``masks`` (inverted dropout): one ``D{l} / keep_prob{l}`` array or None
+    per hidden layer, multiplied into A{l} before the next layer takes it."""
     A, caches = X, []
     for l, activation in enumerate(activations, start=1):
         A, cache = _linear_activation_forward(xp, A, parameters[f"W{l}"], parameters[f"b{l}"], activation)
         caches.append(cache)
+        if masks and l < len(activations) and masks[l - 1] is not None:
+            A = A * masks[l - 1]
     return A, caches
 
 
@@ -119,27 +123,33 @@ def linear_backward(dZ, cache):
 
 
 def _activation_backward(xp, dA, cache, activation, A, need_dA_prev=True):
-    _, backward = get_activation(activation)
+    """dZ = dA * g'(Z), then the linear backward step; A = g(Z) is recomputed when None."""
+    forward, backward = get_activation(activation)
     linear_cache, Z = cache
+    A = forward(xp, Z) if A is None else A
     return _linear_backward(xp, backward(xp, dA, Z, A), linear_cache, need_dA_prev)
 
 
 def linear_activation_backward(dA, cache, activation):
     """dZ = dA * g'(Z), then :func:`linear_backward`. Returns ``(dA_prev, dW, db)``."""
     (A_prev, W, b), Z = cache
-    xp = namespace(dA, A_prev, W, b, Z)
-    forward, _ = get_activation(activation)
-    return _activation_backward(xp, dA, cache, activation, forward(xp, Z))
+    return _activation_backward(namespace(dA, A_prev, W, b, Z), dA, cache, activation, None)
 
 
-def _model_backward(xp, AL, Y, caches, activations, need_dA0=True):
+def _model_backward(xp, AL, Y, caches, activations, need_dA0=True, masks=None):
+    """Backpropagation; with dropout ``masks`` (as for :func:`_model_forward`) dA{l} is multiplied
+    by the same mask as A{l} was."""
     L = len(caches)
     grads = {}
     dZ = AL - Y  # every loss's canonical output: dJ/dZL without dividing by g'(ZL)
     dA, grads[f"dW{L}"], grads[f"db{L}"] = _linear_backward(xp, dZ, caches[-1][0], L > 1 or need_dA0)
     for l in range(L - 1, 0, -1):
+        mask = masks[l - 1] if masks else None
+        if mask is not None:
+            dA = dA * mask
         grads[f"dA{l}"] = dA
-        A = caches[l][0][0]  # A{l} is the A_prev of layer l + 1: no recomputation
+        # A{l} is the A_prev of layer l + 1, unless dropout scaled that one: then it is recomputed
+        A = caches[l][0][0] if mask is None else None
         dA, grads[f"dW{l}"], grads[f"db{l}"] = _activation_backward(
             xp, dA, caches[l - 1], activations[l - 1], A, l > 1 or need_dA0
         )

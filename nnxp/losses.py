@@ -19,6 +19,8 @@ like the kernels; label checks read one boolean back to the host, more only to e
 refusal.
 """
 
+import math
+
 import array_api_compat
 
 from .backend import namespace, to_numpy
@@ -103,6 +105,10 @@ class Loss:
 
     def check_units(self, n_L):
         """The loss fits an output layer of ``n_L`` units; ValueError naming ``loss`` if not."""
+
+    def chance_cost(self, n_L):
+        """The cost of a blind guess (every class equally likely): the divergence guard's floor."""
+        return math.log(max(2, n_L))
 
     def total(self, xp, ZL, Y):
         """The sum over the m samples of the per-sample loss, from the output layer's ``ZL``: 0-d."""
@@ -249,6 +255,10 @@ class MeanSquaredError(Loss):
     """Linear output, any number of units, real ``Y (n[L], m)``; predictions: AL; score: R^2."""
 
     name, output_activation, classifier = "mse", "linear", False
+
+    def chance_cost(self, n_L):
+        """Squared error has no scale of its own: 0 (the guard then follows the first logged cost)."""
+        return 0.0
 
     def total(self, xp, ZL, Y):
         """(1/2) sum ||ZL - Y||^2 (AL = ZL)."""

@@ -7,6 +7,7 @@ layers use ``hidden_activation``, the output layer the activation of the loss
 """
 
 import contextlib
+import numbers
 import os
 
 import array_api_compat
@@ -28,7 +29,8 @@ from .backend import (
 from .init import INITS, initialize_parameters
 from .kernels import _model_forward
 from .losses import get_loss, resolve_loss
-from .optim import initialize_velocity
+from .dropout import check_keep_prob
+from .optimizers import resolve_optimizer, schedule_lr_decay, update_lr
 from .step import forward_cost
 from .training import TrainingState, out_of_memory_error, shuffle_seed, train
 from .validation import (
@@ -56,11 +58,21 @@ class NeuralNetwork:
     data is moved there once). ``dtype`` None follows ``X`` (float32 stays float32;
     integer data becomes float64).
 
-    Each of the ``num_iterations`` iterations is one pass over the data: full-batch
-    gradient descent when ``batch_size`` is None (or >= m), else an epoch of shuffled
-    mini-batches of ``batch_size`` columns (the last partial one kept). ``momentum``
-    beta: ``v = beta v + (1 - beta) dW``, ``W := W - learning_rate v`` (0: plain gradient
-    descent). ``l2`` lambda: cost ``J + lambda/(2m) sum ||W||^2``, gradients ``dW + (lambda/m) W``.
+    Each of the ``num_iterations`` iterations is one pass over the data: one full-batch
+    update when ``batch_size`` is None (or >= m), else an epoch of shuffled mini-batches of
+    ``batch_size`` columns (the last partial one kept). ``optimizer``: ``"gd"``,
+    ``"momentum"``, ``"rmsprop"``, ``"adam"`` (their defaults) or an object of
+    :mod:`nnxp.optimizers`; None is gradient descent, or momentum with ``momentum`` beta > 0
+    (``v = beta v + (1 - beta) dW``, ``W := W - learning_rate v``). ``l2`` lambda: cost
+    ``J + lambda/(2m) sum ||W||^2``, gradients ``dW + (lambda/m) W``.
+
+    ``decay_rate``: epoch e (from 0) uses ``learning_rate / (1 + decay_rate e)`` (``update_lr``),
+    or with ``decay_interval`` k ``learning_rate / (1 + decay_rate floor(e / k))``
+    (``schedule_lr_decay``). ``early_stopping``: a patience p; with ``validation_data``, training
+    stops after p evaluations (every ``cost_every`` epochs) without a new lowest validation
+    cost, and the parameters of the best evaluation are kept (``best_iteration_``: its epoch).
+    ``keep_prob``: inverted dropout on the hidden layers during training, one probability for
+    all or one per hidden layer (1: none).
 
     The cost is read back to the host only at iterations 0, ``cost_every``,
     2 ``cost_every``, ...: those values, taken before that iteration's update (with
@@ -70,7 +82,8 @@ class NeuralNetwork:
     def __init__(self, layer_dims, *, hidden_activation="relu", learning_rate=0.0075,
                  num_iterations=2500, init="he", scale=0.01, seed=0, dtype=None,
                  backend=None, device=None, cost_every=100, print_cost=False,
-                 batch_size=None, momentum=0.0, l2=0.0, loss=None):
+                 batch_size=None, momentum=0.0, l2=0.0, loss=None, optimizer=None, decay_rate=0.0,
+                 decay_interval=None, early_stopping=None, keep_prob=1.0):
         self.layer_dims = check_layer_dims(layer_dims)
         self.loss = resolve_loss(loss, self.layer_dims[-1]).name
         self.hidden_activation = check_choice(hidden_activation, "hidden_activation", ACTIVATIONS)
@@ -87,7 +100,13 @@ class NeuralNetwork:
         self.print_cost = bool(print_cost)
         self.batch_size = None if batch_size is None else check_count(batch_size, "batch_size", 1)
         self.momentum = check_in_range(momentum, "momentum", 0.0, 1.0)
+        self.optimizer = resolve_optimizer(optimizer, self.momentum)
         self.l2 = check_in_range(l2, "l2", 0.0)
+        self.decay_rate = check_in_range(decay_rate, "decay_rate", 0.0)
+        self.decay_interval = None if decay_interval is None else check_count(decay_interval, "decay_interval", 1)
+        self.early_stopping = None if early_stopping is None else check_count(early_stopping, "early_stopping", 1)
+        keep_probs = check_keep_prob(keep_prob, len(self.layer_dims) - 2)
+        self.keep_prob = float(keep_prob) if isinstance(keep_prob, numbers.Real) else keep_probs
 
     def get_config(self):
         """The constructor's arguments as a JSON-serialisable dict (see :meth:`from_config`).
@@ -104,6 +123,9 @@ class NeuralNetwork:
             "device": None if self.device is None else str(self.device),
             "cost_every": self.cost_every, "print_cost": self.print_cost,
             "batch_size": self.batch_size, "momentum": self.momentum, "l2": self.l2, "loss": self.loss,
+            "optimizer": self.optimizer.get_config(), "decay_rate": self.decay_rate,
+            "decay_interval": self.decay_interval, "early_stopping": self.early_stopping,
+            "keep_prob": self.keep_prob if isinstance(self.keep_prob, float) else list(self.keep_prob),
         }
 
     @classmethod
@@ -130,6 +152,18 @@ class NeuralNetwork:
     @property
     def _loss(self):
         return get_loss(self.loss)
+
+    @property
+    def keep_probs(self):
+        """One keep probability per hidden layer."""
+        return check_keep_prob(self.keep_prob, len(self.layer_dims) - 2)
+
+    def learning_rate_at(self, epoch):
+        """The learning rate of epoch ``epoch`` (from 0): ``update_lr``, or ``schedule_lr_decay`` every
+        ``decay_interval`` epochs; ``learning_rate`` itself when ``decay_rate`` is 0."""
+        if self.decay_interval is None:
+            return update_lr(self.learning_rate, epoch, self.decay_rate)
+        return schedule_lr_decay(self.learning_rate, epoch, self.decay_rate, self.decay_interval)
 
     @property
     def is_classifier(self):
@@ -176,9 +210,9 @@ class NeuralNetwork:
     def fit(self, X, Y, *, resume=False, validation_data=None, progress=None):
         """Train on ``X (n_x, m)`` and ``Y`` (see the class) for ``num_iterations``; returns ``self``.
 
-        ``resume=True`` continues from ``parameters_`` and ``velocities_`` (and the
-        iteration count, so costs keep their iteration numbers) instead of fresh
-        parameters. ``validation_data=(X_v, Y_v)`` records ``validation_costs_`` and
+        ``resume=True`` continues from ``parameters_`` and ``optimizer_state_`` (and the
+        epoch and update counts, so costs keep their iteration numbers and Adam its ``t``)
+        instead of fresh parameters; a new optimizer starts from its zero state. ``validation_data=(X_v, Y_v)`` records ``validation_costs_`` and
         ``validation_scores_`` (what :meth:`score` measures) at the iterations that log a
         cost. ``progress(done, cost)`` is called on the host after every iteration with the
         last logged cost.
@@ -187,6 +221,8 @@ class NeuralNetwork:
         stops being finite. On KeyboardInterrupt the model keeps the last completed
         iteration's state (so it can be saved and resumed), then the interrupt goes on.
         """
+        if self.early_stopping is not None and validation_data is None:
+            raise ValueError(f"early_stopping={self.early_stopping} needs validation_data=(X_v, Y_v) to watch")
         xp, X, Y = self._prepare_XY(X, Y, fitted=resume)
         validation = None if validation_data is None else self._prepare_validation(xp, validation_data, X.dtype)
         with self._out_of_memory_explained(X):
@@ -214,24 +250,31 @@ class NeuralNetwork:
             self.layer_dims, init=self.init, scale=self.scale, seed=self.seed,
             dtype=X.dtype, backend=xp, device=array_api_compat.device(X),
         )
-        velocities = initialize_velocity(parameters) if self.momentum else {}
-        return TrainingState(parameters, velocities, shuffle_seed(self.seed))
+        return TrainingState(parameters, self.optimizer.init(parameters), shuffle_seed(self.seed))
 
     def _resumed_state(self):
-        if self.momentum and not self.velocities_:
-            self.velocities_ = initialize_velocity(self.parameters_)
+        optimizer_state, steps_done = self.optimizer_state_, self.steps_done_
+        if set(optimizer_state) != set(self.optimizer.slots):  # another optimizer: from its zero state
+            optimizer_state, steps_done = self.optimizer.init(self.parameters_), 0
         return TrainingState(
-            self.parameters_, self.velocities_, self.shuffle_seed_, self.iterations_done_,
-            list(self.costs_), list(self.validation_costs_), list(self.validation_scores_),
+            self.parameters_, optimizer_state, self.shuffle_seed_, self.iterations_done_, steps_done,
+            list(self.costs_), list(self.validation_costs_), list(self.validation_scores_), self.best_iteration_,
         )
 
     def _keep(self, state):
         """Make ``state`` the model's fitted state (the trailing-underscore attributes)."""
-        self.parameters_, self.velocities_ = state.parameters, state.velocities
-        self.shuffle_seed_, self.iterations_done_ = state.shuffle_seed, state.iterations_done
+        self.parameters_, self.optimizer_state_ = state.parameters, state.optimizer_state
+        self.shuffle_seed_, self.iterations_done_, self.steps_done_ = (
+            state.shuffle_seed, state.iterations_done, state.steps_done)
         self.costs_ = state.costs
         self.validation_costs_ = state.validation_costs
         self.validation_scores_ = state.validation_scores
+        self.best_iteration_ = state.best_iteration
+
+    @property
+    def velocities_(self):
+        """The optimizer's first moments ``{"dW1": v, ...}`` (momentum, Adam); {} for the others."""
+        return self.optimizer_state_.get("velocity", {})
 
     @property
     def validation_accuracies_(self):
@@ -288,68 +331,20 @@ class NeuralNetwork:
         xp, X, Y = self._prepare_XY(X, Y, fitted=True)
         return float(forward_cost(xp, X, Y, self.parameters_, self.activations, self._loss)[2])
 
+    def _checkpoint(self):
+        """The fitted state as a :class:`~nnxp.checkpoint.Checkpoint` of host arrays."""
+        def host(arrays):
+            return {key: to_numpy(value) for key, value in arrays.items()}
+
+        return checkpoint.Checkpoint(
+            config=self.get_config(), layer_dims=list(self.layer_dims), activations=self.activations,
+            loss=self.loss, parameters=host(self._fitted_parameters()),
+            optimizer_state={slot: host(group) for slot, group in self.optimizer_state_.items()},
+            iterations_done=self.iterations_done_, steps_done=self.steps_done_, shuffle_seed=self.shuffle_seed_,
+            histories={name: getattr(self, name + "_") for name in checkpoint.HISTORIES},
+            best_iteration=self.best_iteration_,
+        )
+
     def save(self, path):
         """Write the fitted model to ``path`` (``.npz``, atomically); see :func:`nnxp.load`."""
-        parameters = self._fitted_parameters()
-        host = {key: to_numpy(P) for key, P in parameters.items()}
-        histories = {"costs": self.costs_, "validation_costs": self.validation_costs_,
-                     "validation_scores": self.validation_scores_}
-        return checkpoint.save(checkpoint.Checkpoint(
-            self.get_config(), list(self.layer_dims), self.activations, self.loss, host,
-            {key: to_numpy(v) for key, v in self.velocities_.items()}, self.iterations_done_,
-            self.shuffle_seed_, histories,
-        ), path)
-
-
-def _model_from_config(saved, config, path):
-    """``NeuralNetwork.from_config(config)``, refused unless it has the checkpoint's architecture."""
-    try:
-        model = NeuralNetwork.from_config(config)
-    except (TypeError, ValueError) as exc:
-        raise checkpoint.CheckpointError(
-            f"checkpoint {path}: its config does not build a NeuralNetwork ({exc})"
-        ) from None
-    held = (model.layer_dims, model.activations, model.loss)
-    if held != (saved.layer_dims, saved.activations, saved.loss):
-        raise checkpoint.CheckpointError(
-            f"checkpoint {path} holds a {saved.layer_dims} network with activations "
-            f"{saved.activations} and loss {saved.loss!r}, not {held[0]} with {held[1]} and {held[2]!r}"
-        )
-    return model
-
-
-def restore(saved, *, config=None, backend=None, device=None, path="<memory>"):
-    """A fitted NeuralNetwork from the :class:`~nnxp.checkpoint.Checkpoint` ``saved``, its arrays
-    moved to ``backend``/``device``.
-
-    ``config`` (default: the checkpoint's, with ``backend``/``device`` replaced)
-    builds the model; it must keep the checkpoint's ``layer_dims``,
-    ``hidden_activation`` and ``loss``. Other hyperparameters (learning rate, iterations, ...)
-    may differ, for a resume with new settings.
-    """
-    if config is None:
-        config = {**saved.config, "backend": backend, "device": device}
-    model = _model_from_config(saved, config, path)
-
-    def move(arrays):
-        return {key: to_backend(a, backend, device) for key, a in arrays.items()}
-
-    model.parameters_ = move(saved.parameters)
-    model.velocities_ = move(saved.velocities)
-    model.iterations_done_, model.shuffle_seed_ = saved.iterations_done, saved.shuffle_seed
-    model.costs_, model.validation_costs_, model.validation_scores_ = (
-        list(saved.histories[name]) for name in checkpoint.HISTORIES
-    )
-    return model
-
-
-def load(path, backend=None, device=None):
-    """The fitted NeuralNetwork saved at ``path``, on ``backend``/``device``.
-
-    ``backend`` None means ``$NNXP_BACKEND``, else NumPy; ``"cupy"``, ``"auto"`` or an
-    array-API module as elsewhere. The model predicts, scores and resumes
-    (``fit(X, Y, resume=True)``) there. Raises FileNotFoundError for a missing
-    file and :class:`~nnxp.CheckpointError` for anything that is not a valid checkpoint
-    (checkpoints of nnxp 0.1, binary classifiers, load too).
-    """
-    return restore(checkpoint.read_checkpoint(path), backend=backend, device=device, path=path)
+        return checkpoint.save(self._checkpoint(), path)

@@ -1,7 +1,6 @@
-"""Beyond plain gradient descent: L2 regularization, momentum and mini-batches.
+"""L2 regularization and mini-batches (the optimizers are in :mod:`nnxp.optimizers`).
 
-Written against the array API like the kernels; names follow the course
-(``initialize_velocity``, ``update_parameters_with_momentum``, ``random_mini_batches``).
+Written against the array API like the kernels; names follow the course (``random_mini_batches``).
 """
 
 import array_api_compat
@@ -26,22 +25,6 @@ def add_l2_gradients(grads, parameters, l2, m):
         key: g + scale * parameters[key[1:]] if key.startswith("dW") else g
         for key, g in grads.items()
     }
-
-
-def initialize_velocity(parameters):
-    """Zero velocities ``{"dW1": 0, "db1": 0, ...}`` shaped, typed and placed like the parameters."""
-    xp = namespace(*parameters.values())
-    return {"d" + key: xp.zeros_like(P) for key, P in parameters.items()}
-
-
-def update_parameters_with_momentum(parameters, grads, v, beta, learning_rate):
-    """Gradient descent with momentum, the course's form, for every W and b:
-
-    v_dW = beta v_dW + (1 - beta) dW,  W := W - alpha v_dW.
-    Returns new ``(parameters, v)``; the inputs are not mutated.
-    """
-    v = {key: beta * v[key] + (1 - beta) * grads[key] for key in v}
-    return {key: P - learning_rate * v["d" + key] for key, P in parameters.items()}, v
 
 
 def shuffled_batches(m, batch_size, seed, epoch):

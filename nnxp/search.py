@@ -9,12 +9,14 @@ import math
 import time
 
 from .losses import output_units
+from .optimizers import SHARED_SETTINGS, make_optimizer
 from .model import NeuralNetwork
 from .training import TrainingDivergedError
 
 GRID_KEYS = (
     "learning_rate", "hidden_layers", "hidden_activation", "batch_size", "momentum", "l2",
-    "num_iterations", "init",
+    "num_iterations", "init", "optimizer", "beta1", "beta2", "epsilon", "decay_rate", "decay_interval",
+    "early_stopping", "keep_prob",
 )
 
 
@@ -35,6 +37,12 @@ def grid_points(grid):
 def _model_for(point, n_x, n_L, fixed):
     settings = {**fixed, **point}
     hidden = tuple(settings.pop("hidden_layers", ()))
+    tuning = {key: settings.pop(key) for key in SHARED_SETTINGS if key in settings}
+    tuning = {key: value for key, value in tuning.items() if value is not None}
+    if tuning:
+        if not isinstance(settings.get("optimizer"), str):
+            raise ValueError(f"{', '.join(tuning)} tune an optimizer: give optimizer names in the grid too")
+        settings["optimizer"] = make_optimizer(settings["optimizer"], **tuning)
     return NeuralNetwork([n_x, *hidden, n_L], **settings)
 
 
@@ -44,7 +52,9 @@ def search(grid, X, Y, X_val, Y_val, *, progress=None, **fixed):
     ``grid`` maps keys of :data:`GRID_KEYS` to lists: ``hidden_layers`` gives the hidden
     sizes (``(4,)`` for one layer of 4 units, ``()`` for logistic regression); the others
     are :class:`NeuralNetwork` arguments. ``fixed`` holds arguments shared by every model
-    (``num_iterations=...``, ``seed=...``, ``loss=...``); the output layer has
+    (``num_iterations=...``, ``seed=...``, ``loss=...``). ``beta1``, ``beta2`` and ``epsilon``
+    tune the ``optimizer`` named (:func:`nnxp.optimizers.make_optimizer`); with
+    ``early_stopping`` the validation set is watched as well as ranked on. The output layer has
     :func:`nnxp.losses.output_units` units. ``progress(done, total)`` is called after each model.
 
     Returns rows (dicts: the point, ``validation_accuracy``, ``validation_cost``,
@@ -65,8 +75,9 @@ def search(grid, X, Y, X_val, Y_val, *, progress=None, **fixed):
 
 def _evaluate(model, X, Y, X_val, Y_val):
     start = time.perf_counter()
+    watched = {"validation_data": (X_val, Y_val)} if model.early_stopping is not None else {}
     try:
-        model.fit(X, Y)
+        model.fit(X, Y, **watched)
     except TrainingDivergedError:
         nan = math.nan
         return {"validation_accuracy": nan, "validation_cost": nan, "train_accuracy": nan,

@@ -6,8 +6,9 @@ layer's Z, then backward" is written once, for every loss. Course layout: ``X (n
 ``Y (n[L], m)`` in the loss's training form (one-hot for categorical cross-entropy).
 """
 
-from .kernels import _model_backward, _model_forward, update_parameters
-from .optim import _l2_cost, add_l2_gradients, update_parameters_with_momentum
+from .dropout import dropout_masks
+from .kernels import _model_backward, _model_forward
+from .optim import _l2_cost, add_l2_gradients
 
 
 def _cost(xp, caches, Y, parameters, loss, l2):
@@ -26,33 +27,35 @@ def forward_cost(xp, X, Y, parameters, activations, loss, l2=0.0):
     return AL, caches, _cost(xp, caches, Y, parameters, loss, l2)
 
 
-def value_and_grad(xp, X, Y, parameters, activations, loss, *, l2=0.0, with_cost=True, need_dA0=False):
+def value_and_grad(xp, X, Y, parameters, activations, loss, *, l2=0.0, with_cost=True, need_dA0=False,
+                   masks=None):
     """``(J, grads)`` of the batch: the cost (None unless ``with_cost``) and its gradients.
 
     ``grads`` holds ``dW{l}``, ``db{l}`` (plus ``(l2 / m) W{l}`` when ``l2``), ``dA1..dA{L-1}``
-    and, with ``need_dA0``, ``dA0``. One forward and one backward pass; no host reads.
+    and, with ``need_dA0``, ``dA0``. ``masks``: dropout's ``D{l} / keep_prob{l}`` per hidden layer
+    (see :mod:`nnxp.dropout`), applied in both passes; J is then the cost of the thinned network.
+    One forward and one backward pass; no host reads.
     """
-    AL, caches = _model_forward(xp, X, parameters, activations)
+    AL, caches = _model_forward(xp, X, parameters, activations, masks)
     J = _cost(xp, caches, Y, parameters, loss, l2) if with_cost else None
-    grads = _model_backward(xp, AL, Y, caches, activations, need_dA0)
+    grads = _model_backward(xp, AL, Y, caches, activations, need_dA0, masks)
     if l2:
         grads = add_l2_gradients(grads, parameters, l2, X.shape[1])
     return J, grads
 
 
-def gradient_step(xp, X, Y, parameters, velocities, settings, loss, with_cost):
+def gradient_step(xp, X, Y, parameters, state, settings, loss, with_cost, *, learning_rate, t, draw=None):
     """One forward/backward/update on the batch ``X (n_x, m_t)``, ``Y (n[L], m_t)``.
 
-    ``settings`` gives ``activations``, ``l2``, ``momentum`` and ``learning_rate``. Returns
-    ``(parameters, velocities, cost)``; ``cost`` (before the update, L2 term included) is a 0-d
-    device array when ``with_cost``, else None.
+    ``settings`` gives ``activations``, ``layer_dims``, ``l2``, ``keep_probs`` and ``optimizer``;
+    ``state`` is the optimizer's, ``t`` the update's number (from 1), ``draw`` the uniform source
+    of the dropout masks (None: no dropout). Returns ``(parameters, state, cost)``; ``cost``
+    (before the update, L2 term included) is a 0-d device array when ``with_cost``, else None.
     """
+    masks = None
+    if draw is not None:
+        masks = dropout_masks(xp, draw, settings.layer_dims, settings.keep_probs, X.shape[1], X.dtype)
     cost, grads = value_and_grad(xp, X, Y, parameters, settings.activations, loss, l2=settings.l2,
-                                 with_cost=with_cost)
-    if settings.momentum:
-        parameters, velocities = update_parameters_with_momentum(
-            parameters, grads, velocities, settings.momentum, settings.learning_rate
-        )
-    else:
-        parameters = update_parameters(parameters, grads, settings.learning_rate)
-    return parameters, velocities, cost
+                                 with_cost=with_cost, masks=masks)
+    parameters, state = settings.optimizer.update(parameters, grads, state, learning_rate, t)
+    return parameters, state, cost

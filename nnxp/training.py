@@ -1,15 +1,20 @@
-"""The training loop: epochs of (mini-batch) gradient descent, all on the data's device.
+"""The training loop: epochs of (mini-batch) updates, all on the data's device.
 
-Each step is :func:`nnxp.step.gradient_step`; this module runs the epochs around it.
+Each step is :func:`nnxp.step.gradient_step`; this module runs the epochs around it: the
+learning rate of each epoch, the dropout masks' generator, early stopping and the divergence guard.
 
 The only host synchronisations are the logged costs (every ``cost_every`` epochs) and, when
 validation data is given, its cost and score at the same epochs.
 """
 
+import functools
 import math
 import numbers
 from dataclasses import dataclass, field
 
+import array_api_compat
+
+from .backend import epoch_seed, uniform_source
 from .optim import _mini_batches
 from .step import forward_cost, gradient_step
 
@@ -42,22 +47,56 @@ def out_of_memory_error(settings, m, dtype, device, exc):
 
 @dataclass
 class TrainingState:
-    """Everything a resumed run needs: parameters, momentum velocities, epochs done, history.
+    """Everything a resumed run needs: parameters, the optimizer's state, epochs and updates done,
+    the histories.
 
-    ``validation_scores`` holds the loss's score (accuracy, or R^2 for "mse") on the validation data.
+    ``steps_done`` counts the optimizer's updates (mini-batches), ``t`` of the last one.
+    ``validation_scores`` holds the loss's score (accuracy, or R^2 for "mse") on the validation
+    data; ``best_iteration`` the epoch of the parameters early stopping kept (None without it).
     """
 
     parameters: dict
-    velocities: dict
+    optimizer_state: dict
     shuffle_seed: int
     iterations_done: int = 0
+    steps_done: int = 0
     costs: list = field(default_factory=list)
     validation_costs: list = field(default_factory=list)
     validation_scores: list = field(default_factory=list)
+    best_iteration: int | None = None
+
+
+@dataclass
+class EarlyStopping:
+    """Stop after ``patience`` evaluations in a row without a new lowest validation cost; keep the best.
+
+    ``best`` holds ``(parameters, optimizer state, epoch)`` of the lowest validation cost so far:
+    references, not copies (no update mutates its inputs).
+    """
+
+    patience: int
+    best_cost: float = math.inf
+    best: tuple | None = None
+    waited: int = 0
+
+    def stop_after(self, validation_cost, state):
+        """Record the evaluation of ``state`` (before its epoch's update); True when it is time to stop."""
+        if validation_cost < self.best_cost:
+            self.best_cost, self.waited = validation_cost, 0
+            self.best = (state.parameters, state.optimizer_state, state.iterations_done)
+            return False
+        self.waited += 1
+        return self.waited >= self.patience
+
+    def restore(self, state):
+        """Give ``state`` the best evaluation's parameters and optimizer state (when there was one)."""
+        if self.best is not None:
+            state.parameters, state.optimizer_state, state.best_iteration = self.best
 
 
 def shuffle_seed(seed):
-    """The int that seeds the mini-batch shuffles: ``seed`` itself, or one drawn from a generator."""
+    """The int that seeds the mini-batch shuffles and dropout masks: ``seed`` itself, or one drawn
+    from a generator."""
     if isinstance(seed, numbers.Integral):
         return int(seed)
     if hasattr(seed, "integers"):  # numpy.random.Generator
@@ -65,31 +104,58 @@ def shuffle_seed(seed):
     return int(seed.randint(2**31))  # numpy.random.RandomState
 
 
-def run_epoch(xp, X, Y, state, settings, loss, with_cost):
-    """One pass over the data: one full batch, or shuffled mini-batches of ``settings.batch_size``.
-
-    Returns ``(parameters, velocities, cost)`` with ``cost`` the per-sample mean of the
-    mini-batch costs (a 0-d device array) when ``with_cost``.
-    """
+def _batches(xp, X, Y, state, settings):
     m, batch_size = X.shape[1], settings.batch_size
-    parameters, velocities = state.parameters, state.velocities
     if batch_size is None or batch_size >= m:
-        return gradient_step(xp, X, Y, parameters, velocities, settings, loss, with_cost)
+        return [(X, Y)]
+    return _mini_batches(xp, X, Y, batch_size, state.shuffle_seed, state.iterations_done)
+
+
+def _mask_source(xp, X, state, settings):
+    """The uniform source of this epoch's dropout masks (None without dropout): seeded from the
+    model's seed and the epoch, so a resumed run draws what a straight one does."""
+    if all(keep == 1 for keep in settings.keep_probs):
+        return None
+    return uniform_source(xp, array_api_compat.device(X), epoch_seed(state.shuffle_seed, state.iterations_done))
+
+
+def run_epoch(xp, X, Y, state, settings, loss, with_cost):
+    """One pass over the data: one full batch, or shuffled mini-batches of ``settings.batch_size``,
+    at the epoch's learning rate (``settings.learning_rate_at``).
+
+    Returns ``(parameters, optimizer_state, steps_done, cost)`` with ``cost`` the per-sample mean of
+    the mini-batch costs (a 0-d device array) when ``with_cost``.
+    """
+    step = functools.partial(gradient_step, xp, settings=settings, loss=loss, with_cost=with_cost,
+                             learning_rate=settings.learning_rate_at(state.iterations_done),
+                             draw=_mask_source(xp, X, state, settings))
+    parameters, optimizer_state, t = state.parameters, state.optimizer_state, state.steps_done
+    batches = _batches(xp, X, Y, state, settings)
     total = 0.0
-    for X_t, Y_t in _mini_batches(xp, X, Y, batch_size, state.shuffle_seed, state.iterations_done):
-        parameters, velocities, cost = gradient_step(xp, X_t, Y_t, parameters, velocities, settings, loss,
-                                                     with_cost)
-        if with_cost:
+    for X_t, Y_t in batches:
+        t += 1
+        parameters, optimizer_state, cost = step(X_t, Y_t, parameters, optimizer_state, t=t)
+        if with_cost and len(batches) > 1:
             total = total + cost * X_t.shape[1]
-    return parameters, velocities, (total / m if with_cost else None)
+    if with_cost and len(batches) > 1:
+        cost = total / X.shape[1]
+    return parameters, optimizer_state, t, cost
 
 
-def read_cost(cost, epoch, settings):
-    """The cost as a Python float (a host synchronisation); raises when it is not finite."""
+def divergence_bound(state, cost, loss, n_L):
+    """The largest logged cost taken as training: 100 times the larger of the first logged cost and
+    the cost of a blind guess (``loss.chance_cost``: log 2, log C, 0 for "mse"); no bound when both are 0."""
+    reference = max(state.costs[0] if state.costs else cost, loss.chance_cost(n_L))
+    return 100 * reference if reference > 0 else math.inf
+
+
+def read_cost(cost, epoch, settings, state, loss):
+    """The cost as a Python float (a host synchronisation); raises when it is not finite or exceeds
+    :func:`divergence_bound`."""
     cost = float(cost)
-    if not math.isfinite(cost):
+    if not math.isfinite(cost) or cost > divergence_bound(state, cost, loss, settings.layer_dims[-1]):
         raise TrainingDivergedError(
-            f"the cost became {cost} at iteration {epoch} with learning_rate="
+            f"the cost became {cost:g} at iteration {epoch} with learning_rate="
             f"{settings.learning_rate}; training diverged, try a smaller learning rate"
         )
     if settings.print_cost:
@@ -98,31 +164,41 @@ def read_cost(cost, epoch, settings):
 
 
 def record_validation(xp, state, validation, activations, loss):
-    """Append the cost (no L2 term) and the score of the current parameters on ``(X_v, Y_v)``."""
+    """Append the cost (no L2 term, no dropout) and the score of the current parameters on
+    ``(X_v, Y_v)``; returns that cost."""
     X_v, Y_v = validation
     AL, _, cost = forward_cost(xp, X_v, Y_v, state.parameters, activations, loss)
     state.validation_costs.append(float(cost))
     state.validation_scores.append(float(loss.score(xp, AL, Y_v)))
+    return state.validation_costs[-1]
 
 
 def train(xp, X, Y, state, settings, loss, validation=None, progress=None):
-    """Run ``settings.num_iterations`` epochs of ``loss`` from ``state``, updating it after each epoch.
+    """Run up to ``settings.num_iterations`` epochs of ``loss`` from ``state``, updating it after each.
 
     ``Y`` and the validation ``Y_v`` are in the loss's training form. ``validation``: ``(X_v, Y_v)``
-    on the same device, or None. ``progress(epochs_done, last_cost)`` is called on the host
-    after every epoch.
+    on the same device, or None. With ``settings.early_stopping`` (a patience) the loop stops after
+    that many evaluations without a new lowest validation cost, the stopping epoch's update
+    discarded, and ``state`` gets the best evaluation's parameters. ``progress(epochs_done,
+    last_cost)`` is called on the host after every epoch.
     """
+    stopper = None if settings.early_stopping is None else EarlyStopping(settings.early_stopping)
     start = state.iterations_done
     for epoch in range(start, start + settings.num_iterations):
         with_cost = epoch % settings.cost_every == 0
-        parameters, velocities, cost = run_epoch(xp, X, Y, state, settings, loss, with_cost)
+        parameters, optimizer_state, steps_done, cost = run_epoch(xp, X, Y, state, settings, loss, with_cost)
         if with_cost:
-            state.costs.append(read_cost(cost, epoch, settings))
+            state.costs.append(read_cost(cost, epoch, settings, state, loss))
             if validation is not None:
-                record_validation(xp, state, validation, settings.activations, loss)
-        state.parameters, state.velocities, state.iterations_done = parameters, velocities, epoch + 1
+                validation_cost = record_validation(xp, state, validation, settings.activations, loss)
+                if stopper is not None and stopper.stop_after(validation_cost, state):
+                    break
+        state.parameters, state.optimizer_state = parameters, optimizer_state
+        state.iterations_done, state.steps_done = epoch + 1, steps_done
         if progress is not None:
             progress(state.iterations_done, state.costs[-1] if state.costs else None)
+    if stopper is not None:
+        stopper.restore(state)
     if not all(bool(xp.all(xp.isfinite(P))) for P in state.parameters.values()):
         raise TrainingDivergedError(
             f"the parameters stopped being finite after the last logged cost with learning_rate="

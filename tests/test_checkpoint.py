@@ -8,7 +8,7 @@ import pytest
 
 import nnxp
 from nnxp.checkpoint import CheckpointError, read_checkpoint
-from nnxp.model import restore
+from nnxp.loading import restore
 from nnxp.datasets import load as load_dataset
 
 FLOWER = load_dataset("flower")

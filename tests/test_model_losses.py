@@ -216,7 +216,7 @@ def test_a_checkpoint_of_nnxp_0_1_still_loads_and_resumes():
 
 def test_a_checkpoint_whose_loss_disagrees_is_refused(tmp_path):
     from nnxp.checkpoint import read_checkpoint
-    from nnxp.model import restore
+    from nnxp.loading import restore
 
     X, Y = _problem("mse")
     saved = read_checkpoint(_model("mse").fit(X, Y).save(tmp_path / "model.npz"))

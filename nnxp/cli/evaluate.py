@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from ..backend import to_numpy
-from ..model import load
+from ..loading import load
 from .options import _check_width, _read_array, _X_source, backend_options, data_options, dataset_split
 
 

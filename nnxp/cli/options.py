@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 
 from ..datasets import DATASETS, load
+from ..optimizers import OPTIMIZERS
 
 INTERRUPTED = 130  # the shell's code for a process ended by SIGINT
 
@@ -47,6 +48,52 @@ def positive_int(text):
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
     return int(text)
+
+
+def list_of(parse, what):
+    """An option type for comma-separated values, each read by ``parse``."""
+
+    def read(text):
+        try:
+            return [parse(part.strip()) for part in text.split(",")]
+        except (TypeError, ValueError, argparse.ArgumentTypeError):
+            raise argparse.ArgumentTypeError(f"expected {what}, comma-separated, got {text!r}") from None
+
+    return read
+
+
+def _optimizer_name(name):
+    if name not in OPTIMIZERS:
+        raise argparse.ArgumentTypeError(f"expected one of {', '.join(OPTIMIZERS)}, got {name!r}")
+    return name
+
+
+def _keep_prob(text):
+    """``"0.8"`` -> 0.8 for every hidden layer; ``"0.9,0.5"`` -> (0.9, 0.5), one per hidden layer."""
+    values = list_of(float, "keep probabilities")(text)
+    return values[0] if len(values) == 1 else tuple(values)
+
+
+TRAINING_OPTIONS = {
+    "optimizer": (_optimizer_name, "optimizer: gd, momentum, rmsprop or adam (default: gd, or momentum "
+                                   "with --momentum)"),
+    "beta1": (float, "momentum's beta and Adam's beta1 (default 0.9)"),
+    "beta2": (float, "RMSprop's beta (default 0.9) and Adam's beta2 (default 0.999)"),
+    "epsilon": (float, "RMSprop's and Adam's epsilon (default 1e-8)"),
+    "decay_rate": (float, "learning-rate decay: alpha0 / (1 + rate * epoch) (default 0: none)"),
+    "decay_interval": (positive_int, "decay in steps, alpha0 / (1 + rate * floor(epoch / N))"),
+    "early_stopping": (positive_int, "stop after N evaluations (every --cost-every) without a lower "
+                                     "validation cost; keep the best"),
+    "keep_prob": (_keep_prob, "dropout: keep probability of the hidden layers, one or one per layer "
+                              "(default 1: none)"),
+}
+"""The training options that ``train`` takes once and ``search`` as lists: name -> (type, help)."""
+
+def training_options(parser, *, as_lists=False):
+    """Add :data:`TRAINING_OPTIONS` (comma-separated lists of values with ``as_lists``)."""
+    for name, (parse, help) in TRAINING_OPTIONS.items():
+        kind = list_of(parse if name != "keep_prob" else float, name.replace("_", " ") + " values")
+        parser.add_argument("--" + name.replace("_", "-"), type=kind if as_lists else parse, help=help)
 
 
 def backend_options(parser, default):

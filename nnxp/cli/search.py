@@ -6,7 +6,6 @@ validation split carved out of it (the test split stays unseen).
 (validation accuracy per setting) to ``--out`` and prints the best settings.
 """
 
-import argparse
 import csv
 import json
 import math
@@ -15,19 +14,8 @@ from pathlib import Path
 from ..activations import ACTIVATIONS
 from ..datasets import train_test_split
 from ..search import search
-from .options import backend_options, data_options, dataset_split, hidden_layers, positive_int
-
-
-def _list_of(parse, what):
-    """An option type for comma-separated values, each read by ``parse``."""
-
-    def read(text):
-        try:
-            return [parse(part.strip()) for part in text.split(",")]
-        except (TypeError, ValueError, argparse.ArgumentTypeError):
-            raise argparse.ArgumentTypeError(f"expected {what}, comma-separated, got {text!r}") from None
-
-    return read
+from .options import (TRAINING_OPTIONS, backend_options, data_options, dataset_split, hidden_layers, list_of,
+                      positive_int, training_options)
 
 
 def _activation(name):
@@ -46,12 +34,13 @@ def add_search(commands):
     data_options(run, required=True)
     run.add_argument("--layers", type=hidden_layers, action="append",
                      help="hidden layer sizes, repeat for several: --layers 4 --layers 20,7,5 (default: 4)")
-    run.add_argument("--lr", type=_list_of(float, "learning rates"), default=[0.0075])
-    run.add_argument("--activation", type=_list_of(_activation, f"activations of {sorted(ACTIVATIONS)}"),
+    run.add_argument("--lr", type=list_of(float, "learning rates"), default=[0.0075])
+    run.add_argument("--activation", type=list_of(_activation, f"activations of {sorted(ACTIVATIONS)}"),
                      default=["relu"])
-    run.add_argument("--batch-size", type=_list_of(_batch_size, "batch sizes or none"), default=[None])
-    run.add_argument("--momentum", type=_list_of(float, "momentum values"), default=[0.0])
-    run.add_argument("--l2", type=_list_of(float, "L2 lambdas"), default=[0.0])
+    run.add_argument("--batch-size", type=list_of(_batch_size, "batch sizes or none"), default=[None])
+    run.add_argument("--momentum", type=list_of(float, "momentum values"), default=[0.0])
+    run.add_argument("--l2", type=list_of(float, "L2 lambdas"), default=[0.0])
+    training_options(run, as_lists=True)
     run.add_argument("--iterations", type=positive_int, default=2500)
     run.add_argument("--validation-size", type=float, default=0.2,
                      help="fraction of the train split held out for ranking (default: 0.2)")
@@ -61,11 +50,12 @@ def add_search(commands):
 
 
 def _grid(args):
-    return {
+    grid = {
         "hidden_layers": [tuple(layers) for layers in (args.layers or [[4]])],
         "learning_rate": args.lr, "hidden_activation": args.activation,
         "batch_size": args.batch_size, "momentum": args.momentum, "l2": args.l2,
     }
+    return {**grid, **{name: getattr(args, name) for name in TRAINING_OPTIONS if getattr(args, name) is not None}}
 
 
 def _write(rows, out):

@@ -13,11 +13,14 @@ from .. import __version__
 from ..activations import ACTIVATIONS
 from ..backend import namespace
 from ..checkpoint import read_checkpoint
+from ..datasets import train_test_split
 from ..init import INITS
 from ..losses import output_units
-from ..model import NeuralNetwork, restore
+from ..loading import restore
+from ..model import NeuralNetwork
+from ..optimizers import SHARED_SETTINGS, make_optimizer
 from .options import (INTERRUPTED, _check_width, backend_options, data_options, dataset_split, hidden_layers,
-                      positive_int)
+                      positive_int, training_options)
 
 
 def _cost_every(args):
@@ -32,17 +35,30 @@ FRESH_DEFAULTS = {"layers": [4], "activation": "relu", "lr": 0.0075, "momentum":
 """Defaults of the options that a resumed run takes from its checkpoint instead."""
 
 
+def _optimizer(args):
+    """``--optimizer`` as a name, or as an object when ``--beta1``/``--beta2``/``--epsilon`` tune it."""
+    tuning = {key: getattr(args, key) for key in SHARED_SETTINGS if getattr(args, key) is not None}
+    if tuning and args.optimizer is None:
+        raise ValueError(f"--{', --'.join(tuning)} tune an optimizer: give --optimizer too")
+    return make_optimizer(args.optimizer, **tuning) if tuning else args.optimizer
+
+
+SCHEDULE_OPTIONS = ("decay_rate", "decay_interval", "early_stopping", "keep_prob")
+"""Options passed to the model as they are (None: the model's default, or the checkpoint's)."""
+
+
 def _fresh_model(args, n_x, n_L):
     """A NeuralNetwork built from the command's options for ``n_x`` features and ``n_L`` outputs
     (1: binary cross-entropy; more: softmax over ``n_L`` classes)."""
     option = {key: default if getattr(args, key) is None else getattr(args, key)
               for key, default in FRESH_DEFAULTS.items()}
+    given = {key: getattr(args, key) for key in SCHEDULE_OPTIONS if getattr(args, key) is not None}
     return NeuralNetwork(
         [n_x, *option["layers"], n_L], hidden_activation=option["activation"],
         learning_rate=option["lr"], num_iterations=args.iterations, init=args.init, scale=args.scale,
         seed=args.seed, dtype=args.dtype, backend=args.backend, device=args.device,
         cost_every=_cost_every(args), batch_size=args.batch_size, momentum=option["momentum"],
-        l2=option["l2"],
+        l2=option["l2"], optimizer=_optimizer(args), **given,
     )
 
 
@@ -50,8 +66,9 @@ RESUME_FIXED = {"layers": "layer_dims", "activation": "hidden_activation", "cost
                 "dtype": "dtype"}
 """Options a resumed run must take from its checkpoint: option -> config key."""
 
-RESUME_SETTINGS = {"lr": "learning_rate", "batch_size": "batch_size", "momentum": "momentum", "l2": "l2"}
-"""Options that may change when resuming: option -> config key."""
+RESUME_SETTINGS = {"lr": "learning_rate", "batch_size": "batch_size", "momentum": "momentum", "l2": "l2",
+                   **{key: key for key in SCHEDULE_OPTIONS}}
+"""Options that may change when resuming: option -> config key (``--optimizer`` too)."""
 
 
 def _resumed_model(args, X):
@@ -69,6 +86,8 @@ def _resumed_model(args, X):
                              f"but --{option.replace('_', '-')} asks for {given!r}")
     config.update({key: getattr(args, option) for option, key in RESUME_SETTINGS.items()
                    if getattr(args, option) is not None})
+    if args.optimizer is not None:  # a new optimizer replaces the checkpoint's (and its momentum)
+        config.update(optimizer=_optimizer(args), momentum=args.momentum or 0.0)
     return restore(checkpoint, config=config, backend=args.backend, device=args.device, path=args.resume)
 
 
@@ -104,16 +123,25 @@ class _Progress:
         self.bar.close()
 
 
+def _watched(split, args, model):
+    """``(X, Y, fit's keywords)``: the train split, less a validation split when early stopping
+    watches one (``--validation-size`` of it, stratified, from ``--seed``)."""
+    if model.early_stopping is None:
+        return split.X_train, split.Y_train, {}
+    part = train_test_split(split.X_train, split.Y_train, test_size=args.validation_size, seed=args.seed)
+    return part.X_train, part.Y_train, {"validation_data": (part.X_test, part.Y_test)}
+
+
 def _fit(model, split, args, out):
     """Train ``model`` on the train split; on Ctrl-C save a checkpoint, say where, and return 130."""
     if args.print_every and args.print_every % model.cost_every:
         raise ValueError(f"--print-every {args.print_every} must be a multiple of the cost spacing "
                          f"{model.cost_every} (--cost-every)")
+    X, Y, watched = _watched(split, args, model)
     progress = _Progress(model, args.print_every)
     try:
         with np.errstate(all="ignore"):  # a diverging run raises TrainingDivergedError instead
-            model.fit(split.X_train, split.Y_train, resume=args.resume is not None,
-                      progress=progress.callback())
+            model.fit(X, Y, resume=args.resume is not None, progress=progress.callback(), **watched)
     except KeyboardInterrupt:
         progress.close()
         if not hasattr(model, "parameters_"):
@@ -134,6 +162,7 @@ def _metrics(model, split, args, seconds):
         "dataset": args.dataset, "layer_dims": model.layer_dims, "activations": model.activations,
         "loss": model.loss,
         "iterations_done": model.iterations_done_, "iterations_this_run": model.num_iterations,
+        "best_iteration": model.best_iteration_, "optimizer": model.optimizer.get_config(),
         "seconds": round(seconds, 4),
         "train_accuracy": model.score(split.X_train, split.Y_train),
         "test_accuracy": model.score(split.X_test, split.Y_test),
@@ -204,6 +233,9 @@ def add_train(commands):
     run.add_argument("--batch-size", type=positive_int, help="mini-batch size (default: full batch)")
     run.add_argument("--momentum", type=float, help="momentum beta in [0, 1) (default: 0)")
     run.add_argument("--l2", type=float, help="L2 regularization lambda (default: 0)")
+    training_options(run)
+    run.add_argument("--validation-size", type=float, default=0.2,
+                     help="with --early-stopping: the fraction of the train split it watches (default: 0.2)")
     run.add_argument("--cost-every", type=positive_int, help="iterations between logged costs")
     run.add_argument("--print-every", type=positive_int, help="print the cost every N iterations")
     run.add_argument("--resume", help="continue training from this checkpoint")

@@ -1,0 +1,64 @@
+"""Fitted models from checkpoints: :func:`load` a file, :func:`restore` a read checkpoint.
+
+The model writes itself (``NeuralNetwork.save``); this module builds one back, so neither
+:mod:`nnxp.checkpoint` nor :mod:`nnxp.model` imports the other's dependants.
+"""
+
+from . import checkpoint
+from .backend import to_backend
+from .model import NeuralNetwork
+
+
+def _model_from_config(saved, config, path):
+    """``NeuralNetwork.from_config(config)``, refused unless it has the checkpoint's architecture."""
+    try:
+        model = NeuralNetwork.from_config(config)
+    except (TypeError, ValueError) as exc:
+        raise checkpoint.CheckpointError(
+            f"checkpoint {path}: its config does not build a NeuralNetwork ({exc})"
+        ) from None
+    held = (model.layer_dims, model.activations, model.loss)
+    if held != (saved.layer_dims, saved.activations, saved.loss):
+        raise checkpoint.CheckpointError(
+            f"checkpoint {path} holds a {saved.layer_dims} network with activations "
+            f"{saved.activations} and loss {saved.loss!r}, not {held[0]} with {held[1]} and {held[2]!r}"
+        )
+    return model
+
+
+def restore(saved, *, config=None, backend=None, device=None, path="<memory>"):
+    """A fitted NeuralNetwork from the :class:`~nnxp.checkpoint.Checkpoint` ``saved``, its arrays
+    moved to ``backend``/``device``.
+
+    ``config`` (default: the checkpoint's, with ``backend``/``device`` replaced)
+    builds the model; it must keep the checkpoint's ``layer_dims``,
+    ``hidden_activation`` and ``loss``. Other hyperparameters (learning rate, iterations, ...)
+    may differ, for a resume with new settings.
+    """
+    if config is None:
+        config = {**saved.config, "backend": backend, "device": device}
+    model = _model_from_config(saved, config, path)
+
+    def move(arrays):
+        return {key: to_backend(a, backend, device) for key, a in arrays.items()}
+
+    model.parameters_ = move(saved.parameters)
+    model.optimizer_state_ = {slot: move(group) for slot, group in saved.optimizer_state.items()}
+    model.iterations_done_, model.steps_done_ = saved.iterations_done, saved.steps_done
+    model.shuffle_seed_, model.best_iteration_ = saved.shuffle_seed, saved.best_iteration
+    model.costs_, model.validation_costs_, model.validation_scores_ = (
+        list(saved.histories[name]) for name in checkpoint.HISTORIES
+    )
+    return model
+
+
+def load(path, backend=None, device=None):
+    """The fitted NeuralNetwork saved at ``path``, on ``backend``/``device``.
+
+    ``backend`` None means ``$NNXP_BACKEND``, else NumPy; ``"cupy"``, ``"auto"`` or an
+    array-API module as elsewhere. The model predicts, scores and resumes
+    (``fit(X, Y, resume=True)``) there. Raises FileNotFoundError for a missing
+    file and :class:`~nnxp.CheckpointError` for anything that is not a valid checkpoint
+    (checkpoints of nnxp 0.1, binary classifiers, load too).
+    """
+    return restore(checkpoint.read_checkpoint(path), backend=backend, device=device, path=path)

@@ -1,0 +1,240 @@
+"""Training control: early stopping, inverted dropout, the divergence guard."""
+
+import math
+
+import array_api_strict
+import numpy as np
+import pytest
+
+import nnxp
+from nnxp.datasets import load
+from nnxp.dropout import dropout_masks
+from nnxp.step import value_and_grad
+
+
+def _problem(m=60, seed=0, noise=0.0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((3, m))
+    Y = (X[0:1] + X[1:2] * X[2:3] + noise * rng.standard_normal((1, m)) > 0).astype(float)
+    return X, Y
+
+
+# ---------------------------------------------------------------- early stopping
+
+
+def test_early_stopping_keeps_exactly_the_best_validation_parameters():
+    X, Y = _problem(noise=1.0)
+    X_v, Y_v = _problem(m=40, seed=1, noise=1.0)
+    settings = dict(hidden_activation="tanh", learning_rate=1.0, cost_every=5, seed=2)
+    model = nnxp.NeuralNetwork([3, 30, 1], num_iterations=3000, early_stopping=3, **settings)
+    model.fit(X, Y, validation_data=(X_v, Y_v))
+    costs = model.validation_costs_
+    best = int(np.argmin(costs))
+    assert model.best_iteration_ == 5 * best and len(costs) == best + 4  # three evaluations without a new low
+    assert model.iterations_done_ == 5 * (len(costs) - 1) < 3000  # stopped at the last evaluation
+    assert min(costs[best + 1:]) >= costs[best]
+    again = nnxp.NeuralNetwork([3, 30, 1], num_iterations=model.best_iteration_, **settings).fit(X, Y)
+    for key in again.parameters_:
+        np.testing.assert_array_equal(model.parameters_[key], again.parameters_[key])
+    assert model.cost(X_v, Y_v) == costs[best]
+
+
+def test_without_a_stop_early_stopping_still_keeps_the_best():
+    X, Y = _problem()
+    model = nnxp.NeuralNetwork([3, 5, 1], num_iterations=20, cost_every=4, early_stopping=50, learning_rate=0.5)
+    model.fit(X, Y, validation_data=_problem(m=30, seed=3))
+    assert model.iterations_done_ == 20
+    assert model.best_iteration_ == 4 * int(np.argmin(model.validation_costs_))
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: nnxp.NeuralNetwork([3, 1], early_stopping=5).fit(*_problem()),
+     r"early_stopping=5 needs validation_data=\(X_v, Y_v\)"),
+    (lambda: nnxp.NeuralNetwork([3, 1], early_stopping=-2), "early_stopping must be >= 1, got -2"),
+])
+def test_early_stopping_settings_are_checked(make, message):
+    with pytest.raises(ValueError, match=message):
+        make()
+
+
+# ---------------------------------------------------------------- dropout
+
+
+def test_dropout_reproduces_the_course_on_numpy():
+    """One epoch of the course's dropout network, written here: np.random.seed(1); D1 = rand < keep_prob;
+    A1 = A1 * D1 / keep_prob; the same masks in the backward pass; then gradient descent."""
+    X, Y = _problem(m=8)
+    keep, lr = 0.7, 0.3
+    model = nnxp.NeuralNetwork([3, 5, 4, 1], learning_rate=lr, num_iterations=1, seed=1, keep_prob=keep).fit(X, Y)
+    P = nnxp.initialize_parameters([3, 5, 4, 1], seed=1)
+    np.random.seed(1)
+    Z1 = P["W1"] @ X + P["b1"]
+    D1 = np.random.rand(*Z1.shape) < keep
+    A1 = np.maximum(Z1, 0) * D1 / keep
+    Z2 = P["W2"] @ A1 + P["b2"]
+    D2 = np.random.rand(*Z2.shape) < keep
+    A2 = np.maximum(Z2, 0) * D2 / keep
+    A3 = 1 / (1 + np.exp(-(P["W3"] @ A2 + P["b3"])))
+    dZ3 = A3 - Y
+    dA2 = (P["W3"].T @ dZ3) * D2 / keep
+    dZ2 = dA2 * (Z2 > 0)
+    dA1 = (P["W2"].T @ dZ2) * D1 / keep
+    dZ1 = dA1 * (Z1 > 0)
+    for key, dZ, A_prev in (("1", dZ1, X), ("2", dZ2, A1), ("3", dZ3, A2)):
+        W = P["W" + key] - lr * dZ @ A_prev.T / 8
+        b = P["b" + key] - lr * dZ.sum(axis=1, keepdims=True) / 8
+        np.testing.assert_allclose(model.parameters_["W" + key], W, rtol=1e-13, atol=1e-15)
+        np.testing.assert_allclose(model.parameters_["b" + key], b, rtol=1e-13, atol=1e-15)
+
+
+def test_keep_prob_one_is_bit_identical_to_no_dropout(backend):
+    X, Y = (backend.asarray(a) for a in _problem())
+    plain = nnxp.NeuralNetwork([3, 5, 4, 1], num_iterations=10, batch_size=16, optimizer="adam").fit(X, Y)
+    kept = nnxp.NeuralNetwork([3, 5, 4, 1], num_iterations=10, batch_size=16, optimizer="adam",
+                              keep_prob=[1.0, 1.0]).fit(X, Y)
+    assert kept.costs_ == plain.costs_
+    for key in plain.parameters_:
+        np.testing.assert_array_equal(backend.check(kept.parameters_[key]), backend.check(plain.parameters_[key]))
+
+
+def test_the_same_seed_gives_the_same_masks_on_every_backend(backend):
+    X, Y = (backend.asarray(a) for a in _problem())
+
+    def fit(seed):
+        model = nnxp.NeuralNetwork([3, 6, 1], num_iterations=15, keep_prob=0.6, seed=seed, learning_rate=0.3)
+        return backend.check(model.fit(X, Y).parameters_["W1"])
+
+    np.testing.assert_array_equal(fit(4), fit(4))
+    assert not np.array_equal(fit(4), fit(5))
+    no_dropout = nnxp.NeuralNetwork([3, 6, 1], num_iterations=15, seed=4, learning_rate=0.3).fit(X, Y)
+    assert not np.array_equal(fit(4), backend.check(no_dropout.parameters_["W1"]))
+
+
+def test_masks_keep_the_expected_fraction_and_mean(backend):
+    draw = nnxp.backend.uniform_source(backend.xp, backend.device, seed=7)
+    masks = dropout_masks(backend.xp, draw, [2, 200, 300, 1], (0.8, 0.25), 500, backend.xp.float64)
+    for mask, keep in zip(masks, (0.8, 0.25)):
+        host = backend.check(mask)
+        kept = np.mean(host > 0)
+        assert abs(kept - keep) < 4 * math.sqrt(keep * (1 - keep) / host.size)  # 4 standard errors
+        np.testing.assert_array_equal(np.unique(host), [0.0, 1 / keep])
+        assert abs(host.mean() - 1) < 0.02  # inverted dropout keeps the expected activation
+    assert dropout_masks(backend.xp, draw, [2, 3, 1], (1.0,), 5, backend.xp.float64) is None
+
+
+def test_the_dropout_backward_pass_is_the_gradient_of_the_thinned_network():
+    """With the masks held fixed, value_and_grad's gradients match central differences of its cost."""
+    xp = nnxp.get_namespace("numpy")
+    X, Y = _problem(m=10)
+    parameters = nnxp.initialize_parameters([3, 5, 4, 1], seed=3)
+    activations = ["tanh", "sigmoid", "sigmoid"]
+    masks = dropout_masks(xp, nnxp.backend.uniform_source(xp, None, 3), [3, 5, 4, 1], (0.5, 0.7), 10, xp.float64)
+    loss = nnxp.LOSSES["binary_cross_entropy"]
+    _, grads = value_and_grad(xp, X, Y, parameters, activations, loss, masks=masks)
+    for key, value in parameters.items():
+        for index in np.ndindex(value.shape):
+            costs = []
+            for step in (1e-6, -1e-6):
+                shifted = {**parameters, key: value.copy()}
+                shifted[key][index] += step
+                costs.append(float(value_and_grad(xp, X, Y, shifted, activations, loss, masks=masks)[0]))
+            assert grads["d" + key][index] == pytest.approx((costs[0] - costs[1]) / 2e-6, rel=1e-6, abs=1e-9)
+
+
+def test_dropout_is_off_at_prediction_and_evaluation():
+    X, Y = _problem()
+    model = nnxp.NeuralNetwork([3, 8, 1], num_iterations=30, keep_prob=0.5, learning_rate=0.3).fit(X, Y)
+    AL, _ = nnxp.model_forward(X, model.parameters_, model.activations)
+    np.testing.assert_array_equal(model.predict_proba(X), AL)
+    assert model.cost(X, Y) == float(nnxp.compute_cost_from_logits(nnxp.model_forward(
+        X, model.parameters_, model.activations)[1][-1][1], Y))
+
+
+@pytest.mark.parametrize("keep_prob, error, message", [
+    (0.0, ValueError, r"keep_prob values must be in \(0, 1\], got 0.0"),
+    (1.5, ValueError, r"keep_prob values must be in \(0, 1\], got 1.5"),
+    ([0.5], ValueError, r"keep_prob must give one value per hidden layer \(2\), got \[0.5\]"),
+    ("0.5", TypeError, "keep_prob must be a number or one number per hidden layer"),
+])
+def test_bad_keep_prob(keep_prob, error, message):
+    with pytest.raises(error, match=message):
+        nnxp.NeuralNetwork([3, 4, 4, 1], keep_prob=keep_prob)
+
+
+def test_keep_prob_needs_hidden_layers():
+    with pytest.raises(ValueError, match="keep_prob=0.5 drops hidden units, but layer_dims has no hidden layer"):
+        nnxp.NeuralNetwork([3, 1], keep_prob=0.5)
+
+
+# ---------------------------------------------------------------- the divergence guard
+
+
+def test_a_huge_learning_rate_is_refused_not_saved_as_a_model():
+    """The issue's case: tanh at learning_rate=1e6 used to 'succeed' with a cost of 1e5."""
+    flower = load("flower")
+    model = nnxp.NeuralNetwork([2, 4, 1], hidden_activation="tanh", learning_rate=1e6, num_iterations=200,
+                               cost_every=10)
+    with pytest.raises(nnxp.TrainingDivergedError, match=r"the cost became \d.* at iteration 10 .*diverged"):
+        model.fit(flower.X_train, flower.Y_train)
+    assert not hasattr(model, "parameters_")
+
+
+def test_the_bound_is_a_hundred_times_the_larger_of_the_first_cost_and_chance():
+    from nnxp.training import TrainingState, divergence_bound
+
+    state = TrainingState({}, {}, 0, costs=[0.5])
+    assert divergence_bound(state, 0.5, nnxp.LOSSES["binary_cross_entropy"], 1) == 100 * math.log(2)
+    assert divergence_bound(state, 0.5, nnxp.LOSSES["categorical_cross_entropy"], 10) == 100 * math.log(10)
+    assert divergence_bound(state, 0.5, nnxp.LOSSES["mse"], 3) == 50.0
+    state.costs = [0.0]
+    assert divergence_bound(state, 0.0, nnxp.LOSSES["mse"], 3) == math.inf
+
+
+def test_a_large_first_cost_that_falls_is_not_divergence():
+    """The course's large-weights initialization starts far above chance, then learns."""
+    X, Y = _problem()
+    model = nnxp.NeuralNetwork([3, 10, 5, 1], init="scaled", scale=10.0, learning_rate=0.01, num_iterations=200,
+                               cost_every=50).fit(X, Y)
+    assert model.costs_[0] > 100 * math.log(2) and model.costs_[-1] < model.costs_[0]
+
+
+def test_a_regression_whose_cost_explodes_diverges():
+    X, _ = _problem()
+    with pytest.raises(nnxp.TrainingDivergedError):
+        nnxp.NeuralNetwork([3, 8, 1], loss="mse", learning_rate=2.0, num_iterations=100, cost_every=1).fit(
+            X, 3 * X[0:1])
+
+
+def test_search_ranks_a_diverged_run_last():
+    flower = load("flower")
+    rows = nnxp.search({"learning_rate": [1e6, 1.2]}, flower.X_train, flower.Y_train, flower.X_test, flower.Y_test,
+                       hidden_activation="tanh", num_iterations=100, cost_every=10, init="scaled")
+    assert [row["learning_rate"] for row in rows] == [1.2, 1e6]
+    assert rows[1]["diverged"] and math.isnan(rows[1]["validation_accuracy"])
+
+
+# ---------------------------------------------------------------- on device1
+
+
+def test_adam_and_dropout_read_back_only_the_logged_costs(monkeypatch):
+    device1 = array_api_strict.Device("device1")
+    counts = {"float": 0, "bool": 0}
+    Array = type(array_api_strict.asarray(0.0))
+    for kind in counts:
+        original = getattr(Array, f"__{kind}__")
+
+        def counted(self, _original=original, _kind=kind):
+            counts[_kind] += self.device == device1
+            return _original(self)
+
+        monkeypatch.setattr(Array, f"__{kind}__", counted)
+    X, Y = (array_api_strict.asarray(a, device=device1) for a in _problem(m=40))
+    reads = []
+    for iterations in (20, 40):
+        counts.update(float=0, bool=0)
+        model = nnxp.NeuralNetwork([3, 6, 1], optimizer="adam", keep_prob=0.8, batch_size=16, decay_rate=0.1,
+                                   num_iterations=iterations, cost_every=5, learning_rate=0.01).fit(X, Y)
+        assert counts["float"] == len(model.costs_) == iterations // 5
+        reads.append(counts["bool"])
+    assert reads[0] == reads[1]
+    assert all(value.device == device1 for group in model.optimizer_state_.values() for value in group.values())
