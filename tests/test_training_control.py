@@ -89,8 +89,8 @@ def test_dropout_reproduces_the_course_on_numpy():
 
 def test_keep_prob_one_is_bit_identical_to_no_dropout(backend):
     X, Y = (backend.asarray(a) for a in _problem())
-    plain = nnxp.NeuralNetwork([3, 5, 4, 1], num_iterations=10, batch_size=16, optimizer="adam").fit(X, Y)
-    kept = nnxp.NeuralNetwork([3, 5, 4, 1], num_iterations=10, batch_size=16, optimizer="adam",
+    plain = nnxp.NeuralNetwork([3, 5, 4, 1], num_iterations=3, batch_size=16, optimizer="adam").fit(X, Y)
+    kept = nnxp.NeuralNetwork([3, 5, 4, 1], num_iterations=3, batch_size=16, optimizer="adam",
                               keep_prob=[1.0, 1.0]).fit(X, Y)
     assert kept.costs_ == plain.costs_
     for key in plain.parameters_:
@@ -101,12 +101,12 @@ def test_the_same_seed_gives_the_same_masks_on_every_backend(backend):
     X, Y = (backend.asarray(a) for a in _problem())
 
     def fit(seed):
-        model = nnxp.NeuralNetwork([3, 6, 1], num_iterations=15, keep_prob=0.6, seed=seed, learning_rate=0.3)
+        model = nnxp.NeuralNetwork([3, 6, 1], num_iterations=6, keep_prob=0.6, seed=seed, learning_rate=0.3)
         return backend.check(model.fit(X, Y).parameters_["W1"])
 
     np.testing.assert_array_equal(fit(4), fit(4))
     assert not np.array_equal(fit(4), fit(5))
-    no_dropout = nnxp.NeuralNetwork([3, 6, 1], num_iterations=15, seed=4, learning_rate=0.3).fit(X, Y)
+    no_dropout = nnxp.NeuralNetwork([3, 6, 1], num_iterations=6, seed=4, learning_rate=0.3).fit(X, Y)
     assert not np.array_equal(fit(4), backend.check(no_dropout.parameters_["W1"]))
 
 
