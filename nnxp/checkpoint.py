@@ -23,7 +23,7 @@ import json
 import os
 import secrets
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +32,7 @@ from .backend import dtype_name
 
 FORMAT = "nnxp-checkpoint"
 FORMAT_VERSION = 2
+_PREPROCESSING = "preprocessing_"
 HISTORIES = ("costs", "validation_costs", "validation_scores")
 """The per-logged-iteration lists of a fitted model, saved as arrays of these names."""
 
@@ -63,6 +64,9 @@ class Checkpoint:
     histories: dict
     best_iteration: int | None = None
     nnxp_version: str = ""
+    preprocessing: dict = field(default_factory=dict)
+    """Named host arrays of numbers or strings that the data's preparation needs (feature names,
+    scaling statistics, class labels): stored as ``preprocessing_<name>``, never interpreted here."""
 
 
 # ---------------------------------------------------------------- writing
@@ -85,6 +89,7 @@ def _metadata(checkpoint, dtype):
         "steps_done": int(checkpoint.steps_done),
         "shuffle_seed": int(checkpoint.shuffle_seed),
         "best_iteration": checkpoint.best_iteration,
+        "preprocessing": sorted(checkpoint.preprocessing),
     }
 
 
@@ -93,6 +98,7 @@ def _arrays(checkpoint):
     arrays = dict(checkpoint.parameters)
     for slot, group in checkpoint.optimizer_state.items():
         arrays.update({f"{slot}_{key}": value for key, value in group.items()})
+    arrays.update({_PREPROCESSING + name: np.asarray(value) for name, value in checkpoint.preprocessing.items()})
     arrays.update({name: np.asarray(checkpoint.histories[name], dtype=np.float64) for name in HISTORIES})
     arrays["metadata"] = np.array(json.dumps(_metadata(checkpoint, dtype_name(arrays["W1"].dtype))))
     return arrays
@@ -209,6 +215,20 @@ def _optimizer_state(path, meta, arrays, dims, dtype):
     return state
 
 
+def _preprocessing(path, meta, arrays):
+    """The ``preprocessing_<name>`` arrays the metadata lists: numbers or strings, nothing else."""
+    names = meta.get("preprocessing", [])
+    if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+        raise CheckpointError(f"checkpoint {path}: metadata has preprocessing={names!r}, expected a list of names")
+    found = {}
+    for name in names:
+        array = arrays.get(_PREPROCESSING + name)
+        if array is None or array.dtype.kind not in "biufU":
+            raise CheckpointError(f"checkpoint {path} lacks preprocessing array {name!r} of numbers or strings")
+        found[name] = array
+    return found
+
+
 def _check_contents(path, meta, arrays):
     """Parameters, optimizer state and costs checked against the metadata; returns a Checkpoint."""
     dims, dtype = meta.get("layer_dims"), meta.get("dtype")
@@ -221,7 +241,9 @@ def _check_contents(path, meta, arrays):
     stored = _VERSION_1["histories"] if meta["format_version"] == 1 else HISTORIES
     histories = {name: _history(path, arrays, key) for name, key in zip(HISTORIES, stored)}
     slot_keys = {f"{slot}_{key}" for slot, group in optimizer_state.items() for key in group}
-    unknown = arrays.keys() - parameters.keys() - slot_keys - set(stored)
+    preprocessing = _preprocessing(path, meta, arrays)
+    known = slot_keys | set(stored) | {_PREPROCESSING + name for name in preprocessing}
+    unknown = arrays.keys() - parameters.keys() - known
     if unknown:
         raise CheckpointError(f"checkpoint {path} holds unexpected arrays {sorted(unknown)}")
     done, steps, seed, best = _check_counts(path, meta)
@@ -231,6 +253,7 @@ def _check_contents(path, meta, arrays):
         config=meta.get("config"), layer_dims=dims, activations=meta.get("activations"), loss=meta["loss"],
         parameters=parameters, optimizer_state=optimizer_state, iterations_done=done, steps_done=steps,
         shuffle_seed=seed, histories=histories, best_iteration=best, nnxp_version=meta.get("nnxp_version"),
+        preprocessing=preprocessing,
     )
 
 

@@ -41,6 +41,7 @@ from .validation import (
     check_positive_number,
     check_seed,
     check_X,
+    warn_if_unscaled,
 )
 
 
@@ -212,10 +213,12 @@ class NeuralNetwork:
 
         ``resume=True`` continues from ``parameters_`` and ``optimizer_state_`` (and the
         epoch and update counts, so costs keep their iteration numbers and Adam its ``t``)
-        instead of fresh parameters; a new optimizer starts from its zero state. ``validation_data=(X_v, Y_v)`` records ``validation_costs_`` and
-        ``validation_scores_`` (what :meth:`score` measures) at the iterations that log a
-        cost. ``progress(done, cost)`` is called on the host after every iteration with the
-        last logged cost.
+        instead of fresh parameters; a new optimizer starts from its zero state.
+        ``validation_data=(X_v, Y_v)`` records ``validation_costs_`` and ``validation_scores_``
+        (what :meth:`score` measures) at the iterations that log a cost. ``progress(done, cost)``
+        is called on the host after every iteration with the last logged cost; returning True stops
+        training after that iteration. Features whose
+        scales are over a thousand times apart draw a UserWarning: standardize them first.
 
         Raises :class:`TrainingDivergedError`, keeping the model as it was, when the cost
         stops being finite. On KeyboardInterrupt the model keeps the last completed
@@ -224,6 +227,7 @@ class NeuralNetwork:
         if self.early_stopping is not None and validation_data is None:
             raise ValueError(f"early_stopping={self.early_stopping} needs validation_data=(X_v, Y_v) to watch")
         xp, X, Y = self._prepare_XY(X, Y, fitted=resume)
+        warn_if_unscaled(xp, X)
         validation = None if validation_data is None else self._prepare_validation(xp, validation_data, X.dtype)
         with self._out_of_memory_explained(X):
             state = self._resumed_state() if resume else self._fresh_state(xp, X)
@@ -342,9 +346,13 @@ class NeuralNetwork:
             optimizer_state={slot: host(group) for slot, group in self.optimizer_state_.items()},
             iterations_done=self.iterations_done_, steps_done=self.steps_done_, shuffle_seed=self.shuffle_seed_,
             histories={name: getattr(self, name + "_") for name in checkpoint.HISTORIES},
-            best_iteration=self.best_iteration_,
+            best_iteration=self.best_iteration_, preprocessing=dict(getattr(self, "preprocessing_", {})),
         )
 
     def save(self, path):
-        """Write the fitted model to ``path`` (``.npz``, atomically); see :func:`nnxp.load`."""
+        """Write the fitted model to ``path`` (``.npz``, atomically); see :func:`nnxp.load`.
+
+        A ``preprocessing_`` dict of host arrays (numbers or strings: the command line's feature
+        names, scaling statistics and class labels), when set, is saved with it; the model itself
+        never applies it."""
         return checkpoint.save(self._checkpoint(), path)

@@ -180,7 +180,7 @@ def train(xp, X, Y, state, settings, loss, validation=None, progress=None):
     on the same device, or None. With ``settings.early_stopping`` (a patience) the loop stops after
     that many evaluations without a new lowest validation cost, the stopping epoch's update
     discarded, and ``state`` gets the best evaluation's parameters. ``progress(epochs_done,
-    last_cost)`` is called on the host after every epoch.
+    last_cost)`` is called on the host after every epoch; when it returns True training stops there.
     """
     stopper = None if settings.early_stopping is None else EarlyStopping(settings.early_stopping)
     start = state.iterations_done
@@ -195,8 +195,8 @@ def train(xp, X, Y, state, settings, loss, validation=None, progress=None):
                     break
         state.parameters, state.optimizer_state = parameters, optimizer_state
         state.iterations_done, state.steps_done = epoch + 1, steps_done
-        if progress is not None:
-            progress(state.iterations_done, state.costs[-1] if state.costs else None)
+        if progress is not None and progress(state.iterations_done, state.costs[-1] if state.costs else None):
+            break  # the callback asked to stop
     if stopper is not None:
         stopper.restore(state)
     if not all(bool(xp.all(xp.isfinite(P))) for P in state.parameters.values()):

@@ -7,6 +7,7 @@ labels and targets are checked by their loss (:mod:`nnxp.losses`), one more.
 
 import math
 import numbers
+import warnings
 
 from .backend import host_rng
 
@@ -29,6 +30,25 @@ def check_X(xp, X, n_x, name="X"):
     if xp.isdtype(X.dtype, "real floating") and not bool(xp.all(xp.isfinite(X))):
         raise ValueError(f"{name} contains NaN or infinite values; clean or impute them before training")
     return m
+
+
+SCALE_SPREAD = 1e3
+"""Feature standard deviations further apart than this factor draw :func:`warn_if_unscaled`'s warning."""
+
+
+def warn_if_unscaled(xp, X, name="X"):
+    """Warn once when the features' standard deviations (each row's, over the samples) are more than
+    :data:`SCALE_SPREAD` apart: gradient descent then crawls along the small ones. One host read."""
+    std = xp.std(X, axis=1)
+    smallest = xp.min(xp.where(std > 0, std, xp.full_like(std, math.inf)))
+    if not bool(xp.max(std) > SCALE_SPREAD * smallest):
+        return
+    warnings.warn(
+        f"{name}'s features have standard deviations from {float(smallest):.3g} to {float(xp.max(std)):.3g}, "
+        f"over {SCALE_SPREAD:.0e} apart: standardize them (subtract each feature's mean and divide by its "
+        "standard deviation, from the training data) or training may crawl or stall",
+        UserWarning, stacklevel=3,
+    )
 
 
 def check_seed(seed):
