@@ -134,14 +134,15 @@ def gaussian_quantiles(m=400, *, seed=0):
 # ---------------------------------------------------------------- splitting
 
 
-def train_test_split(X, Y, *, test_size=0.2, seed=0):
+def train_test_split(X, Y, *, test_size=0.2, seed=0, stratify=True):
     """Stratified, deterministic split of ``X (n_x, m)`` and labels ``Y (C, m)`` into a ``Split``.
 
     ``Y`` may be ``(1, m)`` of labels (0/1, class indices 0..C-1, any values) or ``(C, m)``,
     e.g. one-hot: each distinct value of a ``(1, m)`` Y, or each distinct column of a
     ``(C, m)`` one, is a class. Each class puts ``round(test_size * its count)`` of its
     samples, the first in one shuffled order (``numpy.random.default_rng(seed)``), in the
-    test set; both sets keep that shuffled order and ``Y``'s rows.
+    test set; both sets keep that shuffled order and ``Y``'s rows. ``stratify=False`` (for
+    regression targets) takes the first ``round(test_size * m)`` of that order instead.
     """
     test_size = _check_real("test_size", test_size, 0, 1, open_low=True)
     if np.ndim(X) != 2 or np.ndim(Y) != 2 or np.shape(X)[1] != np.shape(Y)[1]:
@@ -150,7 +151,10 @@ def train_test_split(X, Y, *, test_size=0.2, seed=0):
         )
     order = np.random.default_rng(seed).permutation(Y.shape[1])
     in_test = np.zeros(Y.shape[1], dtype=bool)
-    _, label_of = np.unique(Y, axis=1, return_inverse=True)  # column j is class label_of[j]
+    if stratify:
+        _, label_of = np.unique(Y, axis=1, return_inverse=True)  # column j is class label_of[j]
+    else:
+        label_of = np.zeros(Y.shape[1], dtype=np.intp)  # one class: a plain shuffled split
     label_of = label_of.reshape(-1)
     for label in range(label_of.max() + 1 if label_of.size else 0):
         members = order[label_of[order] == label]
@@ -177,29 +181,42 @@ def _import_optional(module, user):
         raise ImportError(f"{user} needs {module.split('.')[0]}: {_EXTRA_HINT}") from exc
 
 
-def _standardized_split(features, labels, test_size, seed):
-    """Rows-as-samples ``features (m, n_x)`` to a ``Split`` scaled by the train set's mean/std.
+STANDARDIZED = ("breast_cancer", "digits", "iris")
+"""The loaders that standardize their features, and take ``standardize=False`` for the raw ones."""
 
-    A feature constant on the train set (std 0) is only centred.
-    """
-    X = np.asarray(features, dtype=np.float64).T
-    Y = np.asarray(labels, dtype=np.float64).reshape(1, -1)
-    split = train_test_split(X, Y, test_size=test_size, seed=seed)
-    mean = split.X_train.mean(axis=1, keepdims=True)
-    std = split.X_train.std(axis=1, keepdims=True)
+
+def standardization(X_train):
+    """``(mean, std)``, each ``(n_x, 1)``, of each feature (row) of ``X_train (n_x, m)``; a feature
+    constant there gets std 1, so it is only centred."""
+    mean = X_train.mean(axis=1, keepdims=True)
+    std = X_train.std(axis=1, keepdims=True)
     std[std == 0] = 1.0
+    return mean, std
+
+
+def standardize(split):
+    """``split`` with both X scaled by the train set's :func:`standardization`: ``(X - mean) / std``."""
+    mean, std = standardization(split.X_train)
     return split._replace(X_train=(split.X_train - mean) / std, X_test=(split.X_test - mean) / std)
 
 
-def breast_cancer(*, test_size=0.25, seed=0):
+def _table_split(features, labels, test_size, seed, standardized):
+    """Rows-as-samples ``features (m, n_x)`` to a ``Split``, standardized by the train set's statistics."""
+    X = np.asarray(features, dtype=np.float64).T
+    Y = np.asarray(labels, dtype=np.float64).reshape(1, -1)
+    split = train_test_split(X, Y, test_size=test_size, seed=seed)
+    return standardize(split) if standardized else split
+
+
+def breast_cancer(*, test_size=0.25, seed=0, standardize=True):
     """Wisconsin breast cancer (569 samples, 30 features), standardized, as a ``Split``.
 
     ``X_* (30, m_*)``; ``Y`` keeps scikit-learn's coding: 1 = benign (357), 0 = malignant (212).
-    Needs scikit-learn (extra ``datasets``).
+    ``standardize=False`` gives the raw features. Needs scikit-learn (extra ``datasets``).
     """
     sk_datasets = _import_optional("sklearn.datasets", "breast_cancer")
     data = sk_datasets.load_breast_cancer()
-    return _standardized_split(data.data, data.target, test_size, seed)
+    return _table_split(data.data, data.target, test_size, seed, standardize)
 
 
 def _check_digits(positive):
@@ -216,14 +233,14 @@ def _check_digits(positive):
 _EVEN_DIGITS = (0, 2, 4, 6, 8)  # digits' default ``positive``; identity tells "not given"
 
 
-def digits(*, classes=2, positive=_EVEN_DIGITS, test_size=0.25, seed=0):
+def digits(*, classes=2, positive=_EVEN_DIGITS, test_size=0.25, seed=0, standardize=True):
     """8x8 handwritten digits (1797 samples, 64 pixels), standardized, as a ``Split``.
 
     ``classes=2`` (binary): ``Y`` is 1 where the digit is in ``positive`` (an int or some of
     0-9): the default asks even versus odd (balanced); ``positive=3`` asks 3 versus the rest
     (about 10% positive). ``classes=10``: ``Y`` holds the digit itself, 0.0 .. 9.0, and
     ``positive`` must be left out. ``X_* (64, m_*)``, ``Y_* (1, m_*)``, split stratified by
-    ``Y``. Needs scikit-learn (extra ``datasets``).
+    ``Y``. ``standardize=False`` gives the raw pixels. Needs scikit-learn (extra ``datasets``).
     """
     if isinstance(classes, bool) or not isinstance(classes, numbers.Integral) or classes not in (2, 10):
         raise ValueError(
@@ -235,18 +252,19 @@ def digits(*, classes=2, positive=_EVEN_DIGITS, test_size=0.25, seed=0):
     sk_datasets = _import_optional("sklearn.datasets", "digits")
     data = sk_datasets.load_digits()
     labels = np.isin(data.target, positive) if classes == 2 else data.target
-    return _standardized_split(data.data, labels, test_size, seed)
+    return _table_split(data.data, labels, test_size, seed, standardize)
 
 
-def iris(*, test_size=0.25, seed=0):
+def iris(*, test_size=0.25, seed=0, standardize=True):
     """Fisher's iris (150 samples, 4 features, 3 classes of 50), standardized, as a ``Split``.
 
     ``X_* (4, m_*)``; ``Y_* (1, m_*)`` keeps scikit-learn's coding: 0 = setosa, 1 = versicolor,
-    2 = virginica; split stratified by class. Needs scikit-learn (extra ``datasets``).
+    2 = virginica; split stratified by class. ``standardize=False`` gives the raw measurements.
+    Needs scikit-learn (extra ``datasets``).
     """
     sk_datasets = _import_optional("sklearn.datasets", "iris")
     data = sk_datasets.load_iris()
-    return _standardized_split(data.data, data.target, test_size, seed)
+    return _table_split(data.data, data.target, test_size, seed, standardize)
 
 
 # ---------------------------------------------------------------- the course's cat files

@@ -121,3 +121,17 @@ def test_bad_hyperparameters_are_refused_at_construction(kwargs, error, message)
     kwargs = {"layer_dims": [3, 2, 1], **kwargs}
     with pytest.raises(error, match=message):
         nnxp.NeuralNetwork(kwargs.pop("layer_dims"), **kwargs)
+
+
+def test_features_of_wildly_different_scales_draw_one_warning():
+    from nnxp.datasets import load
+
+    raw = load("breast_cancer", standardize=False)  # std from 0.0025 (fractal dimension) to 602 (worst area)
+    with pytest.warns(UserWarning, match=r"standard deviations from 0.00254 to 602, over 1e\+03 apart: standardize"):
+        nnxp.NeuralNetwork([30, 1], num_iterations=1).fit(raw.X_train, raw.Y_train)
+    scaled = load("breast_cancer")
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        nnxp.NeuralNetwork([30, 1], num_iterations=1).fit(scaled.X_train, scaled.Y_train)

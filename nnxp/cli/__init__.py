@@ -4,12 +4,14 @@
 --out runs/flower`` trains with a progress bar and writes the checkpoint, ``metrics.json`` and
 the plots to ``--out``; ``nnxp predict``/``nnxp evaluate`` use a checkpoint. Mistakes in the
 command (unknown data set, bad path or option, corrupt checkpoint) print one line and exit
-non-zero; Ctrl-C during training saves a checkpoint first.
+non-zero; Ctrl-C or SIGTERM during training saves a checkpoint first, and says how to resume.
 """
 
 import argparse
+import contextlib
 import os
 import sys
+import warnings
 
 from .. import __version__
 from ..backend import BackendUnavailableError
@@ -17,8 +19,20 @@ from ..training import TrainingDivergedError
 from . import demo, evaluate, info, search, train
 from .options import INTERRUPTED
 
-USER_ERRORS = (ValueError, OSError, ImportError, BackendUnavailableError, TrainingDivergedError)
-"""Exceptions that mean a mistake in the command or its files: one line, no traceback."""
+USER_ERRORS = (ValueError, OSError, ImportError, MemoryError, BackendUnavailableError, TrainingDivergedError)
+"""Exceptions that mean a mistake in the command, its files or its sizes (out of memory included):
+one line, no traceback."""
+
+
+@contextlib.contextmanager
+def _warnings_as_lines(command):
+    """Warnings printed as one ``nnxp COMMAND: warning: ...`` line each; NumPy's RuntimeWarnings of an
+    expected situation (a diverging run, reported by TrainingDivergedError) not at all."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        warnings.showwarning = lambda message, *rest, **kwargs: print(
+            f"nnxp {command}: warning: {message}", file=sys.stderr)
+        yield
 
 
 class _Parser(argparse.ArgumentParser):
@@ -50,7 +64,8 @@ def main(argv=None):
     if args.command is None:
         args = parser.parse_args(["demo"])
     try:
-        return COMMANDS[args.command](args)
+        with _warnings_as_lines(args.command):
+            return COMMANDS[args.command](args)
     except BrokenPipeError:  # the reader left (nnxp predict ... | head): stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1

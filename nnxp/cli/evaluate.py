@@ -1,55 +1,84 @@
-"""``nnxp predict`` and ``nnxp evaluate``: use a saved checkpoint on a data set or on files."""
+"""``nnxp predict`` and ``nnxp evaluate``: use a saved checkpoint on a data set, a CSV file or arrays.
 
+The checkpoint's preprocessing is applied to what is read (see :mod:`nnxp.cli.data`), and CSV
+predictions come back in the target's own labels or units.
+"""
+
+import csv
+import io
 from pathlib import Path
 
+import numpy as np
+
+from .. import tabular
 from ..backend import to_numpy
 from ..loading import load
-from .options import _check_width, _read_array, _X_source, backend_options, data_options, dataset_split
+from .data import check_width, data_options, model_split, read_array, source
+from .options import backend_options
 
 
 def _loaded(args):
     return load(args.checkpoint, backend=args.backend, device=args.device)
 
 
-def _split(args, model):
-    """``--dataset``'s split, with as many classes as the model has outputs where the data set lets one choose."""
-    return dataset_split(args, classes=model.layer_dims[-1] if model.layer_dims[-1] > 1 else None)
-
-
-def _columns(name, rows):
-    """CSV column names for ``rows`` rows of one quantity: ``name``, or ``name_0, name_1, ...``."""
+def _columns(name, rows, labels=None):
+    """CSV column names for ``rows`` rows of one quantity: ``name``, ``name_0, ...`` or ``name_<label>``."""
+    if labels is not None:
+        return [f"{name}_{label}" for label in labels.tolist()]
     return [name] if rows == 1 else [f"{name}_{i}" for i in range(rows)]
 
 
-def _table(model, X):
-    """The CSV lines of ``model``'s predictions for ``X``: a column per output row, then for
-    classifiers the probabilities (of class 1 for binary, of each class for categorical)."""
-    predicted = to_numpy(model.predict(X))
+def _probabilities(model, X, classes):
+    """``(names, rows)`` of the class probabilities: of class 1 alone for a binary model, unless the
+    CSV's two labels are known, then of each."""
+    P = to_numpy(model.predict_proba(X))
+    if classes is not None and P.shape[0] == 1:
+        P = np.concatenate([1 - P, P])
+    return _columns("probability", P.shape[0], classes), P
+
+
+def _table(model, X, preprocessing):
+    """The CSV rows of ``model``'s predictions for ``X``: a column per output (in the CSV target's labels
+    or units when the model was trained on one), then for classifiers the probabilities."""
+    predicted = tabular.decode(preprocessing, to_numpy(model.predict(X)))
+    if model.is_classifier and "classes" not in preprocessing:
+        predicted = predicted.astype(int)  # 0/1 (in the model's float dtype) or class indices
+    spec = ".6g" if predicted.dtype.kind == "f" else ""
+    header, cells = _columns("prediction", predicted.shape[0]), [[format(v, spec) for v in row] for row in predicted]
     if model.is_classifier:
-        parts = [("prediction", predicted.astype(int), "d"), ("probability", to_numpy(model.predict_proba(X)), ".6f")]
+        names, P = _probabilities(model, X, preprocessing.get("classes"))
+        header, cells = header + names, cells + [[f"{p:.6f}" for p in row] for row in P]
+    return [header, *zip(*cells)]
+
+
+def _features(args, model):
+    """``(X, where)`` for predict: the test split of ``--dataset``, ``--input`` or ``--csv``, preprocessed."""
+    where = source(args, ("dataset", "input", "csv"))
+    preprocessing = model.preprocessing_
+    if where == "dataset":
+        X = model_split(args, model).X_test
+    elif where == "input":
+        X = tabular.scale_features(preprocessing, read_array(args.input, "--input"))
     else:
-        parts = [("prediction", predicted, ".6g")]
-    header, cells = [], []
-    for name, rows, spec in parts:
-        header += _columns(name, rows.shape[0])
-        cells += [[format(value, spec) for value in row] for row in rows]
-    return [",".join(header), *(",".join(row) for row in zip(*cells))]
+        X = tabular.csv_features(preprocessing, tabular.read_csv(args.csv), f"--csv {args.csv}")
+    label = f"--{where} {getattr(args, where)}"
+    return check_width(model.layer_dims, X, label), label
 
 
 def predict(args):
     """Print (or write to ``--output``) the predictions for each sample as CSV: ``prediction,probability``
-    for a binary model, ``prediction,probability_0,...`` for C classes, ``prediction[_i]`` for regression."""
-    _X_source(args)
+    for a binary model, ``prediction,probability_0,...`` for C classes (``probability_<label>`` for a CSV
+    model's labels), ``prediction[_i]`` for regression."""
     model = _loaded(args)
-    X = _split(args, model).X_test if args.dataset else _read_array(args.input, "--input")
-    where = f"--dataset {args.dataset}" if args.dataset else f"--input {args.input}"
-    _check_width(model.layer_dims, X, where)
-    lines = _table(model, X)
+    X, _ = _features(args, model)
+    rows = _table(model, X, model.preprocessing_)
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\n").writerows(rows)
     if args.output:
-        Path(args.output).write_text("\n".join(lines) + "\n")
-        print(f"wrote {len(lines) - 1} predictions to {args.output}")
+        Path(args.output).write_text(text.getvalue())
+        print(f"wrote {len(rows) - 1} predictions to {args.output}")
     else:
-        print("\n".join(lines))
+        print(text.getvalue(), end="")
     return 0
 
 
@@ -59,31 +88,39 @@ def _score(model, X, Y):
     return f"accuracy {score:.1%}" if model.is_classifier else f"R^2 {score:.4f}"
 
 
+def _parts(args, model):
+    """``{name: (X, Y)}`` to evaluate on: a data set's train and test splits, ``--input`` with
+    ``--labels``, or ``--csv`` with its target column."""
+    where = source(args, ("dataset", "input", "csv"))
+    if where == "dataset":
+        split = model_split(args, model)
+        check_width(model.layer_dims, split.X_train, f"--dataset {args.dataset}")
+        return {"train": (split.X_train, split.Y_train), "test": (split.X_test, split.Y_test)}
+    if where == "csv":
+        frame, label = tabular.read_csv(args.csv), f"--csv {args.csv}"
+        X = check_width(model.layer_dims, tabular.csv_features(model.preprocessing_, frame, label), label)
+        return {"csv": (X, tabular.csv_targets(model.preprocessing_, frame, label))}
+    if args.labels is None:
+        raise ValueError("evaluate --input needs --labels, a file of Y in course layout (n[L], m)")
+    X = tabular.scale_features(model.preprocessing_, read_array(args.input, "--input"))
+    return {"input": (check_width(model.layer_dims, X, f"--input {args.input}"), read_array(args.labels, "--labels"))}
+
+
 def evaluate(args):
     """Print the score (accuracy, or R^2 for regression) and cost on the data set's train and test
-    splits, or on ``--input``/``--labels``."""
-    _X_source(args)
+    splits, on ``--input``/``--labels``, or on a ``--csv`` file with the target column."""
     model = _loaded(args)
-    if args.dataset:
-        split = _split(args, model)
-        _check_width(model.layer_dims, split.X_train, f"--dataset {args.dataset}")
-        parts = {"train": (split.X_train, split.Y_train), "test": (split.X_test, split.Y_test)}
-    else:
-        if args.labels is None:
-            raise ValueError("evaluate --input needs --labels, a file of Y in course layout (n[L], m)")
-        X = _check_width(model.layer_dims, _read_array(args.input, "--input"), f"--input {args.input}")
-        parts = {"input": (X, _read_array(args.labels, "--labels"))}
-    for name, (X, Y) in parts.items():
+    for name, (X, Y) in _parts(args, model).items():
         print(f"{name}: {_score(model, X, Y)}, cost {model.cost(X, Y):.6f}, {X.shape[1]} samples")
     return 0
 
 
 def _add_checkpoint_command(commands, name, help):
-    """A command on a checkpoint and data: ``--dataset`` (its test set for predict) or ``--input``."""
+    """A command on a checkpoint and data: ``--dataset`` (its test set for predict), ``--csv`` or ``--input``."""
     run = commands.add_parser(name, help=help)
     run.add_argument("checkpoint", help="a model.npz written by nnxp train or model.save")
-    data_options(run, required=False)
-    run.add_argument("--input", help="X (n_x, m) as .npy or .csv, instead of --dataset")
+    data_options(run, training=False)
+    run.add_argument("--input", help="X (n_x, m) as .npy or .csv of numbers, raw as training read it")
     backend_options(run, "numpy")
     return run
 
@@ -91,8 +128,8 @@ def _add_checkpoint_command(commands, name, help):
 def add_checkpoint_commands(commands):
     """The ``predict`` and ``evaluate`` subcommands' options."""
     run = _add_checkpoint_command(commands, "predict",
-                                  "predict the test set or --input (CSV of predictions and probabilities)")
+                                  "predict the test set, --csv or --input (CSV of predictions and probabilities)")
     run.add_argument("--output", help="write the CSV here instead of printing it")
-    run = _add_checkpoint_command(commands, "evaluate", "accuracy and cost on a data set's splits or --input")
+    run = _add_checkpoint_command(commands, "evaluate", "score and cost on a data set's splits, --csv or --input")
     run.add_argument("--labels", help="Y as .npy or .csv, with --input: 0/1 labels or class indices (1, m), "
                                       "one-hot (C, m), or regression targets (n[L], m)")

@@ -1,33 +1,10 @@
-"""The command line's shared pieces: option types, common options, the data of ``--dataset`` or ``--input``."""
+"""The command line's shared options and option types (the data's are in :mod:`nnxp.cli.data`)."""
 
 import argparse
-from pathlib import Path
 
-import numpy as np
-
-from ..datasets import DATASETS, load
 from ..optimizers import OPTIMIZERS
 
 INTERRUPTED = 130  # the shell's code for a process ended by SIGINT
-
-
-CLASS_CHOICES = {"digits": (2, 10)}
-"""Data sets that come with a choice of classes (``--classes``): name -> the numbers they take."""
-
-
-def dataset_split(args, classes=None):
-    """The ``Split`` of ``--dataset``: ``--data-dir`` for the cat files; ``--classes`` (else
-    ``classes``, e.g. a loaded model's) for the data sets of :data:`CLASS_CHOICES`."""
-    if args.dataset == "cat":
-        if args.data_dir is None:
-            raise ValueError("--dataset cat needs --data-dir, the folder of the course's .h5 files")
-        return load("cat", data_dir=args.data_dir)
-    if args.data_dir is not None:
-        raise ValueError(f"--data-dir is only read with --dataset cat, not with {args.dataset!r}")
-    if args.classes is not None and args.dataset not in CLASS_CHOICES:
-        raise ValueError(f"--classes is only read with --dataset {', '.join(CLASS_CHOICES)}, not with {args.dataset!r}")
-    chosen = classes if args.classes is None else args.classes
-    return load(args.dataset, **({"classes": chosen} if chosen and args.dataset in CLASS_CHOICES else {}))
 
 
 def hidden_layers(text):
@@ -100,38 +77,3 @@ def backend_options(parser, default):
     parser.add_argument("--backend", default=default, choices=("numpy", "cupy", "auto"),
                         help=f"where to compute (default: {default})")
     parser.add_argument("--device", help="a device of the backend, e.g. 0 for the first GPU")
-
-
-def data_options(parser, *, required):
-    parser.add_argument("--dataset", required=required, choices=sorted(DATASETS),
-                        help="a data set of nnxp.datasets")
-    parser.add_argument("--data-dir", help="folder of the course's cat .h5 files (--dataset cat)")
-    choices = sorted({n for numbers in CLASS_CHOICES.values() for n in numbers})
-    parser.add_argument("--classes", type=int, choices=choices,
-                        help="digits: 2 (even vs odd, the default) or 10 (one class per digit, softmax)")
-
-
-def _check_width(layer_dims, X, where):
-    """``X`` (2-D) must have ``layer_dims[0]`` rows: a clear error for data of another architecture."""
-    if X.ndim == 2 and X.shape[0] != layer_dims[0]:
-        raise ValueError(f"the checkpoint's model (layer_dims {layer_dims}) takes {layer_dims[0]} features, "
-                         f"but {where} has {X.shape[0]} (X is {X.shape[0]} x {X.shape[1]})")
-    return X
-
-
-def _X_source(args):
-    """predict/evaluate read either --dataset or --input."""
-    if (args.dataset is None) == (args.input is None):
-        raise ValueError(f"{args.command} needs exactly one of --dataset and --input")
-
-
-def _read_array(path, option):
-    """An array from a ``.npy`` or ``.csv`` file in course layout (features as rows)."""
-    path = Path(path)
-    if path.suffix not in (".npy", ".csv"):
-        raise ValueError(f"{option} {path}: expected a .npy or .csv file, got suffix {path.suffix!r}")
-    if not path.is_file():
-        raise FileNotFoundError(f"{option} {path}: no such file")
-    if path.suffix == ".csv":
-        return np.loadtxt(path, delimiter=",", ndmin=2)
-    return np.load(path, allow_pickle=False)

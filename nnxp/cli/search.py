@@ -14,8 +14,8 @@ from pathlib import Path
 from ..activations import ACTIVATIONS
 from ..datasets import train_test_split
 from ..search import search
-from .options import (TRAINING_OPTIONS, backend_options, data_options, dataset_split, hidden_layers, list_of,
-                      positive_int, training_options)
+from .data import data_options, training_data
+from .options import TRAINING_OPTIONS, backend_options, hidden_layers, list_of, positive_int, training_options
 
 
 def _activation(name):
@@ -31,7 +31,7 @@ def _batch_size(text):
 def add_search(commands):
     """The ``search`` subcommand's options."""
     run = commands.add_parser("search", help="train a grid of settings, ranked on a validation split")
-    data_options(run, required=True)
+    data_options(run, training=True)
     run.add_argument("--layers", type=hidden_layers, action="append",
                      help="hidden layer sizes, repeat for several: --layers 4 --layers 20,7,5 (default: 4)")
     run.add_argument("--lr", type=list_of(float, "learning rates"), default=[0.0075])
@@ -77,13 +77,15 @@ def run_search(args):
     """Train every grid point, print the ranking, write the files."""
     from tqdm import tqdm
 
-    split = dataset_split(args)
-    train = train_test_split(split.X_train, split.Y_train, test_size=args.validation_size, seed=args.seed)
+    prepared = training_data(args)
+    split = prepared.split
+    train = train_test_split(split.X_train, split.Y_train, test_size=args.validation_size, seed=args.seed,
+                             stratify=prepared.loss != "mse")
     grid = _grid(args)
     with tqdm(total=math.prod(map(len, grid.values())), unit="model", desc="search", disable=None, leave=False) as bar:
         rows = search(grid, train.X_train, train.Y_train, train.X_test, train.Y_test,
                       progress=lambda done, _: bar.update(1), num_iterations=args.iterations,
-                      seed=args.seed, backend=args.backend, device=args.device)
+                      seed=args.seed, backend=args.backend, device=args.device, loss=prepared.loss)
     for rank, row in enumerate(rows[:10], start=1):
         setting = ", ".join(f"{key}={row[key]}" for key in grid)
         print(f"{rank:2d}. validation accuracy {row['validation_accuracy']:.1%} "
