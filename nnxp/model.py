@@ -71,7 +71,8 @@ class NeuralNetwork:
     or with ``decay_interval`` k ``learning_rate / (1 + decay_rate floor(e / k))``
     (``schedule_lr_decay``). ``early_stopping``: a patience p; with ``validation_data``, training
     stops after p evaluations (every ``cost_every`` epochs) without a new lowest validation
-    cost, and the parameters of the best evaluation are kept (``best_iteration_``: its epoch).
+    cost (lower than the best by more than ``tol``), and the parameters of the best evaluation are
+    kept (``best_iteration_``: its epoch).
     ``keep_prob``: inverted dropout on the hidden layers during training, one probability for
     all or one per hidden layer (1: none).
 
@@ -84,7 +85,7 @@ class NeuralNetwork:
                  num_iterations=2500, init="he", scale=0.01, seed=0, dtype=None,
                  backend=None, device=None, cost_every=100, print_cost=False,
                  batch_size=None, momentum=0.0, l2=0.0, loss=None, optimizer=None, decay_rate=0.0,
-                 decay_interval=None, early_stopping=None, keep_prob=1.0):
+                 decay_interval=None, early_stopping=None, tol=0.0, keep_prob=1.0):
         self.layer_dims = check_layer_dims(layer_dims)
         self.loss = resolve_loss(loss, self.layer_dims[-1]).name
         self.hidden_activation = check_choice(hidden_activation, "hidden_activation", ACTIVATIONS)
@@ -106,6 +107,7 @@ class NeuralNetwork:
         self.decay_rate = check_in_range(decay_rate, "decay_rate", 0.0)
         self.decay_interval = None if decay_interval is None else check_count(decay_interval, "decay_interval", 1)
         self.early_stopping = None if early_stopping is None else check_count(early_stopping, "early_stopping", 1)
+        self.tol = check_in_range(tol, "tol", 0.0)
         keep_probs = check_keep_prob(keep_prob, len(self.layer_dims) - 2)
         self.keep_prob = float(keep_prob) if isinstance(keep_prob, numbers.Real) else keep_probs
 
@@ -125,7 +127,7 @@ class NeuralNetwork:
             "cost_every": self.cost_every, "print_cost": self.print_cost,
             "batch_size": self.batch_size, "momentum": self.momentum, "l2": self.l2, "loss": self.loss,
             "optimizer": self.optimizer.get_config(), "decay_rate": self.decay_rate,
-            "decay_interval": self.decay_interval, "early_stopping": self.early_stopping,
+            "decay_interval": self.decay_interval, "early_stopping": self.early_stopping, "tol": self.tol,
             "keep_prob": self.keep_prob if isinstance(self.keep_prob, float) else list(self.keep_prob),
         }
 

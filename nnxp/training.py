@@ -70,18 +70,20 @@ class TrainingState:
 class EarlyStopping:
     """Stop after ``patience`` evaluations in a row without a new lowest validation cost; keep the best.
 
+    A new lowest cost must be below the best one by more than ``tol`` (0: any decrease counts).
     ``best`` holds ``(parameters, optimizer state, epoch)`` of the lowest validation cost so far:
     references, not copies (no update mutates its inputs).
     """
 
     patience: int
+    tol: float = 0.0
     best_cost: float = math.inf
     best: tuple | None = None
     waited: int = 0
 
     def stop_after(self, validation_cost, state):
         """Record the evaluation of ``state`` (before its epoch's update); True when it is time to stop."""
-        if validation_cost < self.best_cost:
+        if validation_cost < self.best_cost - self.tol:
             self.best_cost, self.waited = validation_cost, 0
             self.best = (state.parameters, state.optimizer_state, state.iterations_done)
             return False
@@ -178,11 +180,11 @@ def train(xp, X, Y, state, settings, loss, validation=None, progress=None):
 
     ``Y`` and the validation ``Y_v`` are in the loss's training form. ``validation``: ``(X_v, Y_v)``
     on the same device, or None. With ``settings.early_stopping`` (a patience) the loop stops after
-    that many evaluations without a new lowest validation cost, the stopping epoch's update
+    that many evaluations without a validation cost lower than the best by more than ``settings.tol``, the stopping epoch's update
     discarded, and ``state`` gets the best evaluation's parameters. ``progress(epochs_done,
     last_cost)`` is called on the host after every epoch; when it returns True training stops there.
     """
-    stopper = None if settings.early_stopping is None else EarlyStopping(settings.early_stopping)
+    stopper = None if settings.early_stopping is None else EarlyStopping(settings.early_stopping, settings.tol)
     start = state.iterations_done
     for epoch in range(start, start + settings.num_iterations):
         with_cost = epoch % settings.cost_every == 0
@@ -199,8 +201,31 @@ def train(xp, X, Y, state, settings, loss, validation=None, progress=None):
             break  # the callback asked to stop
     if stopper is not None:
         stopper.restore(state)
-    if not all(bool(xp.all(xp.isfinite(P))) for P in state.parameters.values()):
-        raise TrainingDivergedError(
-            f"the parameters stopped being finite after the last logged cost with learning_rate="
-            f"{settings.learning_rate}; training diverged, try a smaller learning rate"
-        )
+    if state.iterations_done > start:
+        check_final_cost(xp, X, Y, state, settings, loss)
+
+
+def final_cost(xp, X, Y, parameters, settings, loss):
+    """The cost J (no L2 term, no dropout) of ``parameters`` on all of ``X``, computed in slices of
+    ``settings.batch_size`` columns (all at once without one): a 0-d device array."""
+    m = X.shape[1]
+    size = m if settings.batch_size is None else settings.batch_size
+    total = 0.0
+    for start in range(0, m, size):
+        X_t, Y_t = X[:, start:min(start + size, m)], Y[:, start:min(start + size, m)]
+        total = total + forward_cost(xp, X_t, Y_t, parameters, settings.activations, loss)[2] * X_t.shape[1]
+    return total / m
+
+
+def check_final_cost(xp, X, Y, state, settings, loss):
+    """Raise :class:`TrainingDivergedError` when the final parameters' cost is not finite or exceeds
+    :func:`divergence_bound`: the updates after the last logged cost (every update of a run shorter
+    than ``cost_every``) are held to the guard too. One forward pass and one host read."""
+    cost = final_cost(xp, X, Y, state.parameters, settings, loss)
+    bound = divergence_bound(state, math.inf, loss, settings.layer_dims[-1])
+    if bool(xp.isfinite(cost) & (cost <= bound)):
+        return
+    raise TrainingDivergedError(
+        f"the cost became {float(cost):g} after iteration {state.iterations_done} with learning_rate="
+        f"{settings.learning_rate}; training diverged, try a smaller learning rate"
+    )

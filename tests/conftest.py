@@ -11,6 +11,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+# scikit-learn's array-API estimator checks (tests/test_sklearn.py) need SciPy's array-API mode,
+# which is read once when SciPy is first imported: before anything imports it.
+os.environ.setdefault("SCIPY_ARRAY_API", "1")
+
 import array_api_compat
 import numpy as np
 import pytest

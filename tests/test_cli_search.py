@@ -3,6 +3,7 @@
 import csv
 import json
 
+import numpy as np
 import pytest
 from test_cli import nnxp_command
 from test_plots import assert_real_png
@@ -25,6 +26,27 @@ def test_search_ranks_a_grid_on_a_validation_split(tmp_path):
         assert len(list(csv.DictReader(file))) == 4
     assert result.stdout.splitlines()[0].startswith(" 1. validation accuracy")
     assert_real_png(tmp_path / "search.png", size=(800, 290))  # 8 x (1.5 + 0.35 * 4) inches at 100 dpi
+
+
+def test_a_diverged_run_is_said_and_ranked_last(tmp_path):
+    result = nnxp_command("search", "--dataset", "flower", "--lr", "1e6,1.2", "--activation", "tanh",
+                          "--iterations", "50", "--backend", "numpy", "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(" 1. validation accuracy") and "learning_rate=1.2," in lines[0]
+    assert lines[1].startswith(" 2. diverged: hidden_layers=(4,), learning_rate=1000000.0,")
+
+
+def test_a_regression_search_says_r2(tmp_path):
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((200, 3))
+    table = np.column_stack([X, X @ [1.0, -2.0, 0.5] + 0.1 * rng.standard_normal(200)])
+    np.savetxt(tmp_path / "linear.csv", table, delimiter=",", header="a,b,c,y", comments="")
+    result = nnxp_command("search", "--csv", tmp_path / "linear.csv", "--target", "y", "--lr", "0.1,0.3",
+                          "--layers", "none", "--iterations", "200", "--backend", "numpy", "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(" 1. validation R^2 0.99") and lines[1].startswith(" 2. validation R^2 0.9")
 
 
 @pytest.mark.parametrize(

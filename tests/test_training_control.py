@@ -47,6 +47,25 @@ def test_without_a_stop_early_stopping_still_keeps_the_best():
     assert model.best_iteration_ == 4 * int(np.argmin(model.validation_costs_))
 
 
+def test_early_stopping_tol_counts_only_decreases_larger_than_it():
+    """Replaying the recorded validation costs by hand: an evaluation is progress only when it is below
+    the best so far by more than tol, and the kept epoch is the last such one."""
+    X, Y = _problem(noise=1.0)
+    tol, settings = 1e-2, dict(hidden_activation="tanh", learning_rate=0.1, num_iterations=3000, cost_every=5,
+                               early_stopping=3, seed=2)
+    model = nnxp.NeuralNetwork([3, 8, 1], tol=tol, **settings)
+    model.fit(X, Y, validation_data=_problem(m=40, seed=1, noise=1.0))
+    best, kept, waited = math.inf, None, 0
+    for k, cost in enumerate(model.validation_costs_):
+        best, kept, waited = (cost, k, 0) if cost < best - tol else (best, kept, waited + 1)
+    assert waited == 3 and model.best_iteration_ == 5 * kept and model.iterations_done_ < 3000
+    assert any(0 < best - cost <= tol for cost in model.validation_costs_[kept + 1:])  # small gains ignored
+    patient = nnxp.NeuralNetwork([3, 8, 1], **settings).fit(X, Y, validation_data=_problem(m=40, seed=1, noise=1.0))
+    assert patient.iterations_done_ > model.iterations_done_  # tol=0: those small gains count
+    with pytest.raises(ValueError, match=r"tol must be in \[0.0, inf\), got -1"):
+        nnxp.NeuralNetwork([3, 1], tol=-1)
+
+
 @pytest.mark.parametrize("make, message", [
     (lambda: nnxp.NeuralNetwork([3, 1], early_stopping=5).fit(*_problem()),
      r"early_stopping=5 needs validation_data=\(X_v, Y_v\)"),
@@ -205,10 +224,22 @@ def test_a_regression_whose_cost_explodes_diverges():
             X, 3 * X[0:1])
 
 
+@pytest.mark.parametrize("num_iterations", [20, 100])
+def test_a_run_shorter_than_cost_every_is_guarded_too(num_iterations):
+    """No cost is logged after the first (taken before any update): the final parameters' cost is checked."""
+    flower = load("flower")
+    model = nnxp.NeuralNetwork([2, 4, 1], hidden_activation="tanh", learning_rate=1e6, init="scaled",
+                               num_iterations=num_iterations)
+    with pytest.raises(nnxp.TrainingDivergedError, match=rf"the cost became \d.* after iteration {num_iterations} "):
+        model.fit(flower.X_train, flower.Y_train)
+    assert not hasattr(model, "parameters_")
+
+
 def test_search_ranks_a_diverged_run_last():
+    """The issue's case at the default cost_every (100): a 100-iteration search never logs a second cost."""
     flower = load("flower")
     rows = nnxp.search({"learning_rate": [1e6, 1.2]}, flower.X_train, flower.Y_train, flower.X_test, flower.Y_test,
-                       hidden_activation="tanh", num_iterations=100, cost_every=10, init="scaled")
+                       hidden_activation="tanh", num_iterations=100, init="scaled")
     assert [row["learning_rate"] for row in rows] == [1.2, 1e6]
     assert rows[1]["diverged"] and math.isnan(rows[1]["validation_accuracy"])
 

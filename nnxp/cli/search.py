@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..activations import ACTIVATIONS
 from ..datasets import train_test_split
+from ..losses import get_loss
 from ..search import search
 from .data import data_options, training_data
 from .options import TRAINING_OPTIONS, backend_options, hidden_layers, list_of, positive_int, training_options
@@ -73,22 +74,30 @@ def _write(rows, out):
     return paths
 
 
+def _scores(row, classifier):
+    """A ranking line's scores: validation and train accuracy (R^2 for regression), or "diverged"."""
+    if row["diverged"]:
+        return "diverged"
+    if classifier:
+        return f"validation accuracy {row['validation_accuracy']:.1%} (train {row['train_accuracy']:.1%})"
+    return f"validation R^2 {row['validation_accuracy']:.4f} (train {row['train_accuracy']:.4f})"
+
+
 def run_search(args):
     """Train every grid point, print the ranking, write the files."""
     from tqdm import tqdm
 
     prepared = training_data(args)
     split = prepared.split
+    classifier = prepared.loss is None or get_loss(prepared.loss).classifier
     train = train_test_split(split.X_train, split.Y_train, test_size=args.validation_size, seed=args.seed,
-                             stratify=prepared.loss != "mse")
+                             stratify=classifier)
     grid = _grid(args)
     with tqdm(total=math.prod(map(len, grid.values())), unit="model", desc="search", disable=None, leave=False) as bar:
         rows = search(grid, train.X_train, train.Y_train, train.X_test, train.Y_test,
                       progress=lambda done, _: bar.update(1), num_iterations=args.iterations,
                       seed=args.seed, backend=args.backend, device=args.device, loss=prepared.loss)
     for rank, row in enumerate(rows[:10], start=1):
-        setting = ", ".join(f"{key}={row[key]}" for key in grid)
-        print(f"{rank:2d}. validation accuracy {row['validation_accuracy']:.1%} "
-              f"(train {row['train_accuracy']:.1%}): {setting}")
+        print(f"{rank:2d}. {_scores(row, classifier)}: " + ", ".join(f"{key}={row[key]}" for key in grid))
     print("wrote " + ", ".join(map(str, _write(rows, Path(args.out or "runs/search")))))
     return 0
