@@ -63,6 +63,8 @@ def _cupy_status():
         import cupy
     except ImportError:
         return False, "CuPy is not installed (pip install 'nnxp[cuda12]' or 'nnxp[cuda13]')", None
+    except Exception as exc:  # e.g. OSError: its kernel cache under an unwritable $HOME (CUPY_CACHE_DIR)
+        return False, f"CuPy is installed but cannot be imported: {exc}", None
     try:
         count = cupy.cuda.runtime.getDeviceCount()
     except Exception as exc:  # CUDARuntimeError and friends: no driver, driver too old
@@ -86,6 +88,8 @@ def cuda_versions():
         import cupy
     except ImportError:
         return "CuPy: not installed"
+    except Exception as exc:  # an unwritable kernel cache folder, ...
+        return f"CuPy: cannot be imported ({exc})"
 
     def version(getter):
         try:

@@ -6,11 +6,13 @@ The file holds plain arrays only: ``W1, b1, ...``, the optimizer's state as
 ``validation_costs`` and ``validation_scores``, and ``metadata``, a 0-d unicode
 array of JSON (format version, nnxp version, constructor config, layer dims,
 activations, loss, dtype, the optimizer's slots, epochs and updates done, the
-seed of the shuffles and dropout masks, the epoch early stopping kept). It is written atomically and read with
-``allow_pickle=False``: loading never unpickles anything, and a file that is
-truncated, holds object arrays or disagrees with its own metadata is refused
-with :class:`CheckpointError`. Arrays are stored on the host, so a model
-trained on one backend loads on any.
+seed of the shuffles and dropout masks, the epoch early stopping kept). It is written atomically
+(a save also deletes the temporary files that interrupted saves to the same path left) and read
+with ``allow_pickle=False``: loading never unpickles anything, and a file that is truncated or
+damaged (the zip's CRCs and each ``.npy`` header's size are checked), holds object arrays, lacks
+an array or a metadata field, or disagrees with its own metadata is refused with
+:class:`CheckpointError`. Arrays are stored on the host, so a model trained on one backend loads
+on any.
 
 Format version 1 (nnxp 0.1, binary classifiers only) is still read: its loss is binary
 cross-entropy, its ``velocity_`` arrays momentum's state and its ``validation_accuracies``
@@ -20,7 +22,9 @@ sees a model.
 """
 
 import json
+import math
 import os
+import re
 import secrets
 import zipfile
 from dataclasses import dataclass, field
@@ -29,6 +33,11 @@ from pathlib import Path
 import numpy as np
 
 from .backend import dtype_name
+
+try:
+    import fcntl  # POSIX: a save in progress locks its temporary file, so a cleanup skips it
+except ImportError:  # Windows: an open file cannot be deleted there anyway
+    fcntl = None
 
 FORMAT = "nnxp-checkpoint"
 FORMAT_VERSION = 2
@@ -104,11 +113,38 @@ def _arrays(checkpoint):
     return arrays
 
 
+def _temporary_names(path):
+    """A pattern matching the temporary files of saves to ``path``: ``.model.npz.<12 hex digits>.tmp``."""
+    return re.compile(re.escape(f".{path.name}.") + r"[0-9a-f]{12}\.tmp")
+
+
+def _remove_stale_temporaries(path):
+    """Delete the temporary files that interrupted saves to ``path`` left beside it (killed
+    processes, power cuts), skipping those a running save holds locked. Nothing else is touched."""
+    pattern = _temporary_names(path)
+    try:
+        entries = list(os.scandir(path.parent))
+    except OSError:  # a folder we may write but not list: nothing to clean
+        return
+    for entry in entries:
+        if not pattern.fullmatch(entry.name) or not entry.is_file(follow_symlinks=False):
+            continue
+        try:
+            with open(entry.path, "rb") as stale:
+                if fcntl is not None:
+                    fcntl.flock(stale.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)  # a save in progress holds it
+                os.unlink(entry.path)
+        except OSError:  # in use, already gone, or not ours to delete: leave it
+            continue
+
+
 def save(checkpoint, path):
     """Write ``checkpoint`` (NumPy arrays) to ``path`` (a ``.npz``) atomically; returns ``path`` as a Path.
 
-    The arrays go to a temporary file beside ``path`` that is then renamed over it,
-    so a crash or Ctrl-C during a save leaves any previous checkpoint intact.
+    The arrays go to a temporary file beside ``path`` (``.model.npz.<hex>.tmp``, locked while
+    written) that is then renamed over it, so a crash or Ctrl-C during a save leaves any previous
+    checkpoint intact. A successful save removes the temporary files earlier, interrupted saves to
+    ``path`` left behind.
     """
     path = Path(path)
     if not path.parent.is_dir():
@@ -117,6 +153,8 @@ def save(checkpoint, path):
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     try:
         with open(temporary, "xb") as file:  # permissions from the umask, as for any new file
+            if fcntl is not None:
+                fcntl.flock(file.fileno(), fcntl.LOCK_EX)
             np.savez(file, **arrays)
             file.flush()
             os.fsync(file.fileno())
@@ -124,29 +162,75 @@ def save(checkpoint, path):
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+    _remove_stale_temporaries(path)
     return path
 
 
 # ---------------------------------------------------------------- reading
 
 
+_NPY_HEADERS = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
+"""The ``.npy`` header versions ``np.savez`` writes, and their readers."""
+
+
+def _check_member(archive, info):
+    """ValueError unless the zip member ``info`` is a ``.npy`` array whose header declares exactly the
+    bytes it holds (a damaged header could otherwise ask for an array larger than memory)."""
+    with archive.open(info) as member:
+        version = np.lib.format.read_magic(member)
+        if version not in _NPY_HEADERS:
+            raise ValueError(f"{info.filename} is a .npy of version {version}, expected 1.0 or 2.0")
+        shape, _, dtype = _NPY_HEADERS[version](member)
+        declared = member.tell() + math.prod(shape) * dtype.itemsize
+        if not dtype.hasobject and declared != info.file_size:
+            raise ValueError(f"{info.filename} declares a {shape} {dtype} array ({declared} bytes with its "
+                             f"header) but holds {info.file_size} bytes")
+
+
 def _read_arrays(path):
-    """Every array of the ``.npz`` at ``path`` as a dict, pickles refused."""
+    """Every array of the ``.npz`` at ``path`` as a dict, pickles refused; CheckpointError for a file
+    that is not a zip of whole ``.npy`` arrays (truncated, a flipped byte caught by a CRC, ...)."""
     try:
-        data = np.load(path, allow_pickle=False)
-        if not isinstance(data, np.lib.npyio.NpzFile):
-            raise ValueError("it holds a single array, not an .npz archive")
-        with data:
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                _check_member(archive, info)
+        with np.load(path, allow_pickle=False) as data:
             return {key: data[key] for key in data.files}
     except FileNotFoundError:
         raise FileNotFoundError(f"checkpoint {path}: no such file") from None
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
+    except (IsADirectoryError, PermissionError) as exc:  # not damage: the path is wrong
+        raise type(exc)(f"checkpoint {path}: {exc.strerror}") from None
+    except zipfile.BadZipFile as exc:
+        if str(exc) == "File is not a zip file" and _is_npy(path):
+            exc = "it holds a single array, not an .npz archive"
+        raise CheckpointError(f"checkpoint {path} is not a readable nnxp .npz (damaged or truncated): {exc}") from None
+    except (ValueError, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+        # zipfile: unsupported compression or encryption flags (a flipped bit); numpy: bad headers, objects
         raise CheckpointError(
-            f"checkpoint {path} is not a readable nnxp .npz (truncated, corrupt or holding objects): {exc}"
+            f"checkpoint {path} is not a readable nnxp .npz (damaged, truncated or holding objects): {exc}"
         ) from None
 
 
+def _is_npy(path):
+    with open(path, "rb") as file:
+        return file.read(len(np.lib.format.MAGIC_PREFIX)) == np.lib.format.MAGIC_PREFIX
+
+
+_FIELDS = ("nnxp_version", "config", "layer_dims", "activations", "loss", "dtype", "optimizer_slots",
+           "iterations_done", "steps_done", "shuffle_seed", "best_iteration")
+"""The metadata fields every checkpoint has (format version 1 files: with :data:`_VERSION_1`'s defaults);
+``preprocessing`` may be absent (files written before it: none)."""
+
+_CONFIG_KEYS = {1: ("layer_dims", "hidden_activation", "learning_rate", "num_iterations", "init", "scale", "seed",
+                    "dtype", "backend", "device", "cost_every", "print_cost", "batch_size", "momentum", "l2")}
+_CONFIG_KEYS[2] = _CONFIG_KEYS[1] + ("loss", "optimizer", "decay_rate", "decay_interval", "early_stopping",
+                                     "keep_prob")
+"""The constructor arguments each format version's config always names; later ones (``tol``) may be
+absent, meaning their default then."""
+
+
 def _read_metadata(path, arrays):
+    """The metadata as a dict, every field of :data:`_FIELDS` present; CheckpointError otherwise."""
     raw = arrays.pop("metadata", None)
     if raw is None or raw.ndim != 0 or raw.dtype.kind != "U":
         raise CheckpointError(f"checkpoint {path} has no nnxp metadata: not an nnxp checkpoint")
@@ -156,16 +240,33 @@ def _read_metadata(path, arrays):
         raise CheckpointError(f"checkpoint {path}: its metadata is not valid JSON ({exc})") from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise CheckpointError(f"checkpoint {path}: metadata format is not {FORMAT!r}")
-    if meta.get("format_version") not in (1, FORMAT_VERSION):
+    version = meta.get("format_version")
+    if type(version) is not int or version not in (1, FORMAT_VERSION):
         raise CheckpointError(
-            f"checkpoint {path} has format version {meta.get('format_version')!r}; "
-            f"this nnxp reads versions 1 to {FORMAT_VERSION}"
+            f"checkpoint {path} has format version {version!r}; this nnxp reads versions 1 to {FORMAT_VERSION}"
         )
-    if meta["format_version"] == 1:
+    if version == 1:
         meta.setdefault("loss", _VERSION_1["loss"])
         meta.setdefault("optimizer_slots", ["velocity"] if "velocity_dW1" in arrays else [])
         meta.setdefault("steps_done", 0)
+        meta.setdefault("best_iteration", None)
+    meta.setdefault("preprocessing", [])
+    missing = [name for name in _FIELDS if name not in meta]
+    if missing:
+        raise CheckpointError(f"checkpoint {path}: its metadata lacks {missing}")
+    _check_config(path, meta["config"], _CONFIG_KEYS[version])
+    if not isinstance(meta["nnxp_version"], str):
+        raise CheckpointError(f"checkpoint {path}: metadata has nnxp_version={meta['nnxp_version']!r}, expected text")
     return meta
+
+
+def _check_config(path, config, keys):
+    """The constructor arguments must be a JSON object naming at least ``keys``."""
+    if not isinstance(config, dict):
+        raise CheckpointError(f"checkpoint {path}: metadata has config={config!r}, expected a JSON object")
+    missing = [key for key in keys if key not in config]
+    if missing:
+        raise CheckpointError(f"checkpoint {path}: its config lacks {missing}")
 
 
 def _expected_shapes(layer_dims, prefix=""):
@@ -193,19 +294,20 @@ def _check_group(path, arrays, expected, dtype, what):
 
 def _check_counts(path, meta):
     """``(iterations_done, steps_done, shuffle_seed, best_iteration)`` of the metadata, checked."""
-    counts = [meta.get(key) for key in ("iterations_done", "steps_done", "shuffle_seed")]
-    best = meta.get("best_iteration")
-    if not all(type(n) is int and n >= 0 for n in counts) or not (best is None or type(best) is int):
+    counts = [meta[key] for key in ("iterations_done", "steps_done", "shuffle_seed")]
+    best = meta["best_iteration"]
+    counts_ok = all(type(n) is int and n >= 0 for n in counts)
+    if not (counts_ok and (best is None or (type(best) is int and 0 <= best <= counts[0]))):
         raise CheckpointError(
             f"checkpoint {path}: iterations_done, steps_done and shuffle_seed must be integers >= 0 and "
-            f"best_iteration one or null, got {counts + [best]!r}"
+            f"best_iteration null or one up to iterations_done, got {counts + [best]!r}"
         )
     return (*counts, best)
 
 
 def _optimizer_state(path, meta, arrays, dims, dtype):
     """``{slot: {"dW1": ..., ...}}`` for each slot the metadata lists, checked like the parameters."""
-    slots = meta.get("optimizer_slots")
+    slots = meta["optimizer_slots"]
     if not isinstance(slots, list) or not all(isinstance(slot, str) and slot.isalpha() for slot in slots):
         raise CheckpointError(f"checkpoint {path}: metadata has optimizer_slots={slots!r}, expected a list of names")
     state = {}
@@ -217,7 +319,7 @@ def _optimizer_state(path, meta, arrays, dims, dtype):
 
 def _preprocessing(path, meta, arrays):
     """The ``preprocessing_<name>`` arrays the metadata lists: numbers or strings, nothing else."""
-    names = meta.get("preprocessing", [])
+    names = meta["preprocessing"]
     if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
         raise CheckpointError(f"checkpoint {path}: metadata has preprocessing={names!r}, expected a list of names")
     found = {}
@@ -231,11 +333,15 @@ def _preprocessing(path, meta, arrays):
 
 def _check_contents(path, meta, arrays):
     """Parameters, optimizer state and costs checked against the metadata; returns a Checkpoint."""
-    dims, dtype = meta.get("layer_dims"), meta.get("dtype")
+    dims, dtype, activations = meta["layer_dims"], meta["dtype"], meta["activations"]
     dims_ok = isinstance(dims, list) and len(dims) >= 2
     dims_ok = dims_ok and all(type(n) is int and n > 0 for n in dims)
     if dtype not in ("float32", "float64") or not dims_ok:
         raise CheckpointError(f"checkpoint {path}: metadata has layer_dims={dims!r}, dtype={dtype!r}")
+    if not (isinstance(activations, list) and len(activations) == len(dims) - 1
+            and all(isinstance(name, str) for name in activations)):
+        raise CheckpointError(f"checkpoint {path}: metadata has activations={activations!r}, expected "
+                              f"{len(dims) - 1} names for layer_dims {dims}")
     parameters = _check_group(path, arrays, _expected_shapes(dims), dtype, "parameter")
     optimizer_state = _optimizer_state(path, meta, arrays, dims, dtype)
     stored = _VERSION_1["histories"] if meta["format_version"] == 1 else HISTORIES
@@ -247,12 +353,12 @@ def _check_contents(path, meta, arrays):
     if unknown:
         raise CheckpointError(f"checkpoint {path} holds unexpected arrays {sorted(unknown)}")
     done, steps, seed, best = _check_counts(path, meta)
-    if not isinstance(meta.get("loss"), str):
-        raise CheckpointError(f"checkpoint {path}: metadata has loss={meta.get('loss')!r}, expected a loss name")
+    if not isinstance(meta["loss"], str):
+        raise CheckpointError(f"checkpoint {path}: metadata has loss={meta['loss']!r}, expected a loss name")
     return Checkpoint(
-        config=meta.get("config"), layer_dims=dims, activations=meta.get("activations"), loss=meta["loss"],
+        config=meta["config"], layer_dims=dims, activations=activations, loss=meta["loss"],
         parameters=parameters, optimizer_state=optimizer_state, iterations_done=done, steps_done=steps,
-        shuffle_seed=seed, histories=histories, best_iteration=best, nnxp_version=meta.get("nnxp_version"),
+        shuffle_seed=seed, histories=histories, best_iteration=best, nnxp_version=meta["nnxp_version"],
         preprocessing=preprocessing,
     )
 
@@ -260,7 +366,9 @@ def _check_contents(path, meta, arrays):
 def _history(path, arrays, name):
     """The 1-D float64 array ``name`` as a list of floats, else CheckpointError."""
     history = arrays.get(name)
-    if history is None or history.ndim != 1 or history.dtype != np.float64:
+    if history is None:
+        raise CheckpointError(f"checkpoint {path} lacks history {name}")
+    if history.ndim != 1 or history.dtype != np.float64:
         raise CheckpointError(f"checkpoint {path}: {name} must be a 1-D float64 array")
     return history.tolist()
 

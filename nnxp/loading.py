@@ -26,6 +26,25 @@ def _model_from_config(saved, config, path):
     return model
 
 
+_ENVIRONMENT = ("backend", "device", "seed")
+"""Config keys that may not read back as written: where to compute (replaced when loading) and a
+Generator seed (recorded as None, rebuilt as 0)."""
+
+
+def _check_saved_config(saved, path):
+    """The checkpoint's own config must be one ``NeuralNetwork.get_config`` wrote: it builds a model
+    that gives back each of its values, so a damaged or edited one is refused, not silently changed."""
+    config = {**saved.config, "backend": None, "device": None}
+    rebuilt = _model_from_config(saved, config, path).get_config()
+    changed = sorted(key for key, value in saved.config.items()
+                     if key not in _ENVIRONMENT and rebuilt.get(key, value) != value)
+    placed = [key for key in ("backend", "device") if not isinstance(saved.config.get(key), (str, type(None)))]
+    if changed or placed:
+        raise checkpoint.CheckpointError(
+            f"checkpoint {path}: its config's {changed + placed} are not values nnxp writes: damaged or edited?"
+        )
+
+
 def restore(saved, *, config=None, backend=None, device=None, path="<memory>"):
     """A fitted NeuralNetwork from the :class:`~nnxp.checkpoint.Checkpoint` ``saved``, its arrays
     moved to ``backend``/``device``.
@@ -35,6 +54,7 @@ def restore(saved, *, config=None, backend=None, device=None, path="<memory>"):
     ``hidden_activation`` and ``loss``. Other hyperparameters (learning rate, iterations, ...)
     may differ, for a resume with new settings.
     """
+    _check_saved_config(saved, path)
     if config is None:
         config = {**saved.config, "backend": backend, "device": device}
     model = _model_from_config(saved, config, path)

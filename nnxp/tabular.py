@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .checkpoint import CheckpointError
 from .datasets import Split, standardization, train_test_split
 
 MAX_CLASSES = 20
@@ -165,6 +166,31 @@ def _scaled(split, preprocessing, loss):
 
 
 # ---------------------------------------------------------------- a saved model's preprocessing
+
+
+def _shapes(layer_dims):
+    """``{name: (shape, kinds, partner)}`` of the preprocessing arrays of a ``layer_dims`` model: the
+    array's shape, its dtype kinds, and the array that must come with it."""
+    n_x, outputs = layer_dims[0], layer_dims[-1]
+    return {"mean": ((n_x, 1), "f", "std"), "std": ((n_x, 1), "f", "mean"),
+            "feature_names": ((n_x,), "U", "target"), "target": ((), "U", "feature_names"),
+            "classes": ((max(outputs, 2),), "biufU", "target"),
+            "target_mean": ((), "f", "target_std"), "target_std": ((), "f", "target_mean")}
+
+
+def check_preprocessing(preprocessing, layer_dims, where):
+    """CheckpointError unless the arrays of ``preprocessing`` that this module reads fit a ``layer_dims``
+    model: each with its shape, kind and partner (``mean`` with ``std``, ...), spreads positive."""
+    expected = _shapes(layer_dims)
+    for name, array in preprocessing.items():
+        shape, kinds, partner = expected.get(name, (array.shape, array.dtype.kind, name))
+        if array.shape != shape or array.dtype.kind not in kinds or partner not in preprocessing:
+            raise CheckpointError(f"{where}: its preprocessing {name!r} is a {array.shape} {array.dtype} array"
+                                  f"{'' if partner in preprocessing else f' without {partner!r}'}; a model of "
+                                  f"layer_dims {layer_dims} needs {shape} of kind {kinds!r} with {partner!r}")
+        if name in ("std", "target_std") and not np.all(array > 0):
+            raise CheckpointError(f"{where}: its preprocessing {name!r} holds spreads that are not positive")
+    return preprocessing
 
 
 def scale_features(preprocessing, X):

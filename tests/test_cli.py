@@ -211,3 +211,56 @@ def test_the_console_script_runs():
         pytest.skip("the nnxp console script is not installed beside this Python")
     result = subprocess.run([script, "--version"], capture_output=True, text=True, timeout=60)
     assert (result.returncode, result.stdout.strip()) == (0, f"nnxp {nnxp.__version__}")
+
+
+# ---------------------------------------------------------------- no library noise
+
+
+def test_raw_unscaled_inputs_give_results_without_warnings(flower_run, tmp_path):
+    """Features a million times what the model saw (one row a millionth): numbers out, nothing on stderr."""
+    out, _ = flower_run
+    flower = load("flower")
+    X = flower.X_test * np.array([[1e6], [1e-6]])
+    np.save(tmp_path / "X.npy", X)
+    np.save(tmp_path / "Y.npy", flower.Y_test)
+    checkpoint = out / "model.npz"
+    evaluated = _ok("evaluate", checkpoint, "--input", tmp_path / "X.npy", "--labels", tmp_path / "Y.npy")
+    predicted = _ok("predict", checkpoint, "--input", tmp_path / "X.npy", "--output", tmp_path / "p.csv")
+    assert evaluated.stdout.startswith("input: accuracy ") and (evaluated.stderr, predicted.stderr) == ("", "")
+    assert len((tmp_path / "p.csv").read_text().splitlines()) == 1 + X.shape[1]
+
+
+def test_warnings_are_one_line_each_and_numpys_runtime_warnings_none(monkeypatch, capsys):
+    """The scale warning of a fit on raw breast-cancer features: one ``nnxp info: warning:`` line, no
+    ``UserWarning`` class or source line; a division by zero in NumPy: nothing."""
+    import warnings
+
+    from nnxp import cli
+
+    raw = load("breast_cancer", standardize=False)
+
+    def unscaled(args):
+        np.log(np.zeros(1))  # RuntimeWarning: divide by zero
+        nnxp.NeuralNetwork([30, 1], num_iterations=3).fit(raw.X_train, raw.Y_train)
+        return 0
+
+    shown = warnings.showwarning
+    monkeypatch.setitem(cli.COMMANDS, "info", unscaled)
+    assert cli.main(["info"]) == 0
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("nnxp info: warning: X's features have standard deviations")
+    assert "standardize" in lines[0] and "UserWarning" not in lines[0]
+    assert warnings.showwarning is shown  # put back for whoever called main
+
+
+def test_an_unwritable_home_trains_without_noise(tmp_path):
+    """matplotlib's and CuPy's caches live under $HOME: a read-only home (a container's) costs no
+    error and no log lines."""
+    home = tmp_path / "home-is-a-file"
+    home.write_text("")
+    unset = ("MPLCONFIGDIR", "CUPY_CACHE_DIR", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "NNXP_BACKEND")
+    env = {**{key: value for key, value in os.environ.items() if key not in unset}, "HOME": str(home)}
+    result = subprocess.run([sys.executable, "-m", "nnxp", "train", "--dataset", "flower", "--iterations", "10",
+                             "--out", str(tmp_path / "run")], capture_output=True, text=True, timeout=300, env=env)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert (tmp_path / "run" / "learning_curve.png").is_file()

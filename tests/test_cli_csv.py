@@ -61,6 +61,18 @@ def test_string_labels_train_and_predict_in_their_own_words(files, cancer_run):
     assert np.mean([row[0] for row in table] == truth) >= 0.9
 
 
+def test_predict_csv_writes_the_output_file(files, cancer_run, tmp_path):
+    """``--output p.csv``: the table printed otherwise, labels in their own words, probabilities of each."""
+    printed = _ok("predict", cancer_run / "model.npz", "--csv", files / "cancer_new.csv").stdout
+    result = _ok("predict", cancer_run / "model.npz", "--csv", files / "cancer_new.csv", "--output", tmp_path / "p.csv")
+    assert result.stdout == f"wrote 25 predictions to {tmp_path / 'p.csv'}\n" and result.stderr == ""
+    assert (tmp_path / "p.csv").read_text() == printed
+    table = pandas.read_csv(tmp_path / "p.csv")
+    assert list(table.columns) == ["prediction", "probability_benign", "probability_malignant"]
+    assert set(table["prediction"]) <= {"benign", "malignant"} and len(table) == 25
+    np.testing.assert_allclose(table["probability_benign"] + table["probability_malignant"], 1, atol=2e-6)
+
+
 def test_evaluate_csv_scores_the_target_column(files, cancer_run):
     line = _ok("evaluate", cancer_run / "model.npz", "--csv", files / "cancer.csv").stdout.strip()
     assert line.startswith("csv: accuracy ") and line.endswith("569 samples")
@@ -120,6 +132,11 @@ MISTAKES = {
     "differing columns": (["predict", "{model}", "--csv", "{iris}"], "lacks the model's feature columns ['mean radius'"),
     "csv for a non-csv model": (["predict", "{flower}", "--csv", "{iris}"], "was not trained on a CSV file"),
     "unseen label": (["evaluate", "{model}", "--csv", "{relabelled}"], "labels the model never saw: ['unknown']"),
+    "evaluate without the target": (["evaluate", "{model}", "--csv", "{new}"], "has no column 'diagnosis'"),
+    "differing columns to evaluate": (["evaluate", "{model}", "--csv", "{iris}"],
+                                      "lacks the model's feature columns ['mean radius'"),
+    "output into no folder": (["predict", "{model}", "--csv", "{new}", "--output", "{folder}/absent/p.csv"],
+                              "absent/p.csv: cannot write the predictions (No such file or directory)"),
 }
 
 
@@ -135,7 +152,7 @@ def mistakes(files, cancer_run, tmp_path_factory):
     flower = folder / "flower"
     _ok("train", "--dataset", "flower", "--iterations", 5, "--out", flower)
     return {"folder": folder, "cancer": files / "cancer.csv", "iris": files / "iris.csv",
-            "model": cancer_run / "model.npz", "flower": flower / "model.npz",
+            "model": cancer_run / "model.npz", "flower": flower / "model.npz", "new": files / "cancer_new.csv",
             **{name: folder / f"{name}.csv" for name in ("empty", "header", "text", "relabelled")}}
 
 

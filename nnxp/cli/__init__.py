@@ -9,6 +9,7 @@ non-zero; Ctrl-C or SIGTERM during training saves a checkpoint first, and says h
 
 import argparse
 import contextlib
+import logging
 import os
 import sys
 import warnings
@@ -24,15 +25,29 @@ USER_ERRORS = (ValueError, OSError, ImportError, MemoryError, BackendUnavailable
 one line, no traceback."""
 
 
+QUIET_LOGGERS = ("matplotlib",)
+"""Libraries whose log warnings describe their own set-up, not the run (matplotlib's cache folder
+under an unwritable $HOME): only their errors are shown."""
+
+
 @contextlib.contextmanager
 def _warnings_as_lines(command):
     """Warnings printed as one ``nnxp COMMAND: warning: ...`` line each; NumPy's RuntimeWarnings of an
-    expected situation (a diverging run, reported by TrainingDivergedError) not at all."""
+    expected situation (a diverging run, reported by TrainingDivergedError) and the log warnings of
+    :data:`QUIET_LOGGERS` not at all."""
+    loggers = [logging.getLogger(name) for name in QUIET_LOGGERS]
+    levels = [logger.level for logger in loggers]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         warnings.showwarning = lambda message, *rest, **kwargs: print(
             f"nnxp {command}: warning: {message}", file=sys.stderr)
-        yield
+        for logger in loggers:
+            logger.setLevel(max(logger.level, logging.ERROR))
+        try:
+            yield
+        finally:
+            for logger, level in zip(loggers, levels):
+                logger.setLevel(level)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -18,7 +18,10 @@ from .options import backend_options
 
 
 def _loaded(args):
-    return load(args.checkpoint, backend=args.backend, device=args.device)
+    """The checkpoint's model, its preprocessing checked against its layers."""
+    model = load(args.checkpoint, backend=args.backend, device=args.device)
+    tabular.check_preprocessing(model.preprocessing_, model.layer_dims, f"checkpoint {args.checkpoint}")
+    return model
 
 
 def _columns(name, rows, labels=None):
@@ -75,7 +78,10 @@ def predict(args):
     text = io.StringIO()
     csv.writer(text, lineterminator="\n").writerows(rows)
     if args.output:
-        Path(args.output).write_text(text.getvalue())
+        try:
+            Path(args.output).write_text(text.getvalue())
+        except OSError as exc:
+            raise OSError(f"--output {args.output}: cannot write the predictions ({exc.strerror})") from None
         print(f"wrote {len(rows) - 1} predictions to {args.output}")
     else:
         print(text.getvalue(), end="")

@@ -89,6 +89,7 @@ def _resumed_model(args, X):
                    if getattr(args, option) is not None})
     if args.optimizer is not None:  # a new optimizer replaces the checkpoint's (and its momentum)
         config.update(optimizer=_optimizer(args), momentum=args.momentum or 0.0)
+    tabular.check_preprocessing(checkpoint.preprocessing, checkpoint.layer_dims, f"checkpoint {args.resume}")
     return restore(checkpoint, config=config, backend=args.backend, device=args.device, path=args.resume)
 
 
