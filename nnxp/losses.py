@@ -138,9 +138,14 @@ class Loss:
         """``n[L]`` for the host targets ``Y`` (as a user gives them to the model)."""
         return Y.shape[0]
 
+    def score_sums(self, xp, AL, Y):
+        """The sums over the samples that :meth:`score` is made of, as a 1-D array: the sums of chunks
+        of samples add up to those of all of them (data-parallel scoring)."""
+        return xp.reshape(xp.sum(xp.astype(self._correct(xp, AL, Y), AL.dtype)), (1,))
 
-def _accuracy(xp, predicted, expected, dtype):
-    return xp.mean(xp.astype(predicted == expected, dtype))
+    def score_from_sums(self, sums, m):
+        """The score of m samples from their :meth:`score_sums`: a Python float."""
+        return float(sums[0]) / m
 
 
 class BinaryCrossEntropy(Loss):
@@ -179,9 +184,12 @@ class BinaryCrossEntropy(Loss):
         """0/1 labels ``(1, m)`` in AL's dtype: 1 where AL > 0.5."""
         return xp.astype(AL > 0.5, AL.dtype)
 
+    def _correct(self, xp, AL, Y):
+        return (AL > 0.5) == (Y > 0.5)
+
     def score(self, xp, AL, Y):
         """Accuracy: the fraction of columns where ``AL > 0.5`` matches the label."""
-        return _accuracy(xp, AL > 0.5, Y > 0.5, AL.dtype)
+        return xp.mean(xp.astype(self._correct(xp, AL, Y), AL.dtype))
 
     def output_units(self, Y):
         return 1
@@ -229,9 +237,12 @@ class CategoricalCrossEntropy(Loss):
         """Class indices ``(1, m)`` (the library's index dtype): the row of each column's largest AL."""
         return xp.argmax(AL, axis=0, keepdims=True)
 
+    def _correct(self, xp, AL, Y):
+        return xp.argmax(AL, axis=0) == xp.argmax(Y, axis=0)
+
     def score(self, xp, AL, Y):
         """Accuracy: the fraction of columns whose argmax class is the labelled one."""
-        return _accuracy(xp, xp.argmax(AL, axis=0), xp.argmax(Y, axis=0), AL.dtype)
+        return xp.mean(xp.astype(self._correct(xp, AL, Y), AL.dtype))
 
     def output_units(self, Y):
         """C: the rows of one-hot ``Y``, else the largest class index + 1 (at least 2)."""
@@ -288,9 +299,25 @@ class MeanSquaredError(Loss):
         """
         residual = xp.sum((Y - AL) ** 2, axis=1)
         spread = xp.sum((Y - xp.mean(Y, axis=1, keepdims=True)) ** 2, axis=1)
-        constant = xp.astype(residual == 0, AL.dtype)
-        safe = xp.where(spread > 0, spread, xp.ones_like(spread))
-        return xp.mean(xp.where(spread > 0, 1 - residual / safe, constant))
+        return _r2(xp, residual, spread)
+
+    def score_sums(self, xp, AL, Y):
+        """Per output row: sum (Y - AL)^2, then sum Y, then sum Y^2 (one 1-D array of 3 n[L])."""
+        return xp.concat([xp.sum((Y - AL) ** 2, axis=1), xp.sum(Y, axis=1), xp.sum(Y * Y, axis=1)])
+
+    def score_from_sums(self, sums, m):
+        """R^2 with the spread ``sum Y^2 - (sum Y)^2 / m`` (one pass over the chunks)."""
+        xp = namespace(sums)
+        residual, total, squares = (sums[k * (sums.shape[0] // 3):(k + 1) * (sums.shape[0] // 3)] for k in range(3))
+        return float(_r2(xp, residual, squares - total * total / m))
+
+
+def _r2(xp, residual, spread):
+    """R^2 per output row from its residual and spread sums, averaged; a constant row scores 1 when
+    predicted exactly, else 0 (scikit-learn's r2_score)."""
+    constant = xp.astype(residual == 0, residual.dtype)
+    safe = xp.where(spread > 0, spread, xp.ones_like(spread))
+    return xp.mean(xp.where(spread > 0, 1 - residual / safe, constant))
 
 
 LOSSES = {loss.name: loss for loss in (BinaryCrossEntropy(), CategoricalCrossEntropy(), MeanSquaredError())}

@@ -32,7 +32,7 @@ from .losses import get_loss, resolve_loss
 from .dropout import check_keep_prob
 from .optimizers import resolve_optimizer, schedule_lr_decay, update_lr
 from .step import forward_cost
-from .training import TrainingState, out_of_memory_error, shuffle_seed, train
+from .training import LocalRunner, TrainingState, out_of_memory_error, shuffle_seed, train
 from .validation import (
     check_choice,
     check_count,
@@ -221,6 +221,8 @@ class NeuralNetwork:
         is called on the host after every iteration with the last logged cost; returning True stops
         training after that iteration. Features whose
         scales are over a thousand times apart draw a UserWarning: standardize them first.
+        Dask arrays (chunked along the samples; ``validation_data`` too) train data-parallel on
+        their cluster, the parameters on the driver (:mod:`nnxp.distributed`).
 
         Raises :class:`TrainingDivergedError`, keeping the model as it was, when the cost
         stops being finite. On KeyboardInterrupt the model keeps the last completed
@@ -228,13 +230,11 @@ class NeuralNetwork:
         """
         if self.early_stopping is not None and validation_data is None:
             raise ValueError(f"early_stopping={self.early_stopping} needs validation_data=(X_v, Y_v) to watch")
-        xp, X, Y = self._prepare_XY(X, Y, fitted=resume)
-        warn_if_unscaled(xp, X)
-        validation = None if validation_data is None else self._prepare_validation(xp, validation_data, X.dtype)
+        runner = self._runner(X, Y, validation_data, resume)
         with self._out_of_memory_explained(X):
-            state = self._resumed_state() if resume else self._fresh_state(xp, X)
+            state = self._resumed_state() if resume else self._fresh_state(runner)
             try:
-                train(xp, X, Y, state, self, self._loss, validation, progress)
+                train(runner, state, self, self._loss, progress)
             except KeyboardInterrupt:
                 self._keep(state)
                 raise
@@ -251,10 +251,23 @@ class NeuralNetwork:
                 raise
             raise out_of_memory_error(self, X.shape[1], X.dtype, array_api_compat.device(X), exc) from exc
 
-    def _fresh_state(self, xp, X):
+    def _runner(self, X, Y, validation_data, resume):
+        """Where the epochs run: the data's own library and device, or the chunks of Dask arrays."""
+        if array_api_compat.is_dask_array(X):
+            from . import distributed
+
+            dtype = self.parameters_["W1"].dtype if resume else self.dtype or X.dtype
+            dtype = dtype_name(dtype) if str(dtype).endswith(("float32", "float64")) else "float64"
+            return distributed.runner_for_fit(self, X, Y, validation_data, dtype)
+        xp, X, Y = self._prepare_XY(X, Y, fitted=resume)
+        warn_if_unscaled(xp, X)
+        validation = None if validation_data is None else self._prepare_validation(xp, validation_data, X.dtype)
+        return LocalRunner(xp, X, Y, validation)
+
+    def _fresh_state(self, runner):
         parameters = initialize_parameters(
             self.layer_dims, init=self.init, scale=self.scale, seed=self.seed,
-            dtype=X.dtype, backend=xp, device=array_api_compat.device(X),
+            dtype=runner.dtype, backend=runner.xp, device=runner.device,
         )
         return TrainingState(parameters, self.optimizer.init(parameters), shuffle_seed(self.seed))
 
@@ -309,6 +322,20 @@ class NeuralNetwork:
         xp, X = self._prepare_X(X, fitted=True)
         return xp, _model_forward(xp, X, self.parameters_, self.activations)[0]
 
+    def _on_dask(self, X, finish):
+        """A Dask array of the output (``"proba"``) or the predictions (``"predict"``) for Dask ``X``."""
+        from . import distributed
+
+        self._fitted_parameters()
+        return distributed.output(self, X, finish)
+
+    def _dask_evaluation(self, X, Y):
+        """``(cost, score)`` on Dask ``X``, ``Y``, computed chunk by chunk on their cluster."""
+        from . import distributed
+
+        self._fitted_parameters()
+        return distributed.evaluation(self, X, Y)
+
     def predict_proba(self, X):
         """Class probabilities of each column of ``X (n_x, m)``, in the model's dtype.
 
@@ -317,23 +344,29 @@ class NeuralNetwork:
         """
         if not self.is_classifier:
             raise ValueError(f"predict_proba needs a classifier; this model's loss is {self.loss!r}: use predict")
-        return self._output(X)[1]
+        return self._on_dask(X, "proba") if array_api_compat.is_dask_array(X) else self._output(X)[1]
 
     def predict(self, X):
         """Predictions for ``X (n_x, m)``: binary 0/1 labels ``(1, m)`` in the model's dtype (AL > 0.5);
         categorical class indices ``(1, m)`` (the library's integer index dtype); ``"mse"`` the
         outputs ``(n[L], m)``."""
+        if array_api_compat.is_dask_array(X):
+            return self._on_dask(X, "predict")
         xp, AL = self._output(X)
         return self._loss.predict(xp, AL)
 
     def score(self, X, Y):
         """Accuracy for classifiers (the fraction of columns where ``predict(X)`` matches ``Y``), R^2
         averaged over outputs for ``"mse"``: a Python float. ``Y`` as for :meth:`fit`."""
+        if array_api_compat.is_dask_array(X):
+            return self._dask_evaluation(X, Y)[1]
         xp, X, Y = self._prepare_XY(X, Y, fitted=True)
         return float(self._loss.score(xp, _model_forward(xp, X, self.parameters_, self.activations)[0], Y))
 
     def cost(self, X, Y):
         """The cost J of the fitted model on ``X``, ``Y`` (from the logits, no L2 term): a float."""
+        if array_api_compat.is_dask_array(X):
+            return self._dask_evaluation(X, Y)[0]
         xp, X, Y = self._prepare_XY(X, Y, fitted=True)
         return float(forward_cost(xp, X, Y, self.parameters_, self.activations, self._loss)[2])
 

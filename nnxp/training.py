@@ -165,22 +165,46 @@ def read_cost(cost, epoch, settings, state, loss):
     return cost
 
 
-def record_validation(xp, state, validation, activations, loss):
-    """Append the cost (no L2 term, no dropout) and the score of the current parameters on
-    ``(X_v, Y_v)``; returns that cost."""
-    X_v, Y_v = validation
-    AL, _, cost = forward_cost(xp, X_v, Y_v, state.parameters, activations, loss)
-    state.validation_costs.append(float(cost))
-    state.validation_scores.append(float(loss.score(xp, AL, Y_v)))
-    return state.validation_costs[-1]
+def record_validation(runner, state, settings, loss):
+    """Append the cost (no L2 term, no dropout) and the score of the current parameters on the
+    validation data (:meth:`LocalRunner.evaluate`); returns that cost."""
+    cost, score = runner.evaluate(state.parameters, settings, loss)
+    state.validation_costs.append(cost)
+    state.validation_scores.append(score)
+    return cost
 
 
-def train(xp, X, Y, state, settings, loss, validation=None, progress=None):
-    """Run up to ``settings.num_iterations`` epochs of ``loss`` from ``state``, updating it after each.
+class LocalRunner:
+    """Where the epochs run: ``X (n_x, m)``, ``Y`` (training form) and the optional validation pair
+    ``(X_v, Y_v)`` as arrays of the namespace ``xp``, on one device. :mod:`nnxp.distributed` has the
+    same three methods over the chunks of Dask arrays; :func:`train` drives either."""
 
-    ``Y`` and the validation ``Y_v`` are in the loss's training form. ``validation``: ``(X_v, Y_v)``
-    on the same device, or None. With ``settings.early_stopping`` (a patience) the loop stops after
-    that many evaluations without a validation cost lower than the best by more than ``settings.tol``, the stopping epoch's update
+    def __init__(self, xp, X, Y, validation=None):
+        self.xp, self.X, self.Y, self.validation = xp, X, Y, validation
+        self.dtype, self.device = X.dtype, array_api_compat.device(X)
+
+    def epoch(self, state, settings, loss, with_cost):
+        """One pass over the data: see :func:`run_epoch`."""
+        return run_epoch(self.xp, self.X, self.Y, state, settings, loss, with_cost)
+
+    def evaluate(self, parameters, settings, loss):
+        """``(cost, score)`` of ``parameters`` on the validation data, as Python floats."""
+        X_v, Y_v = self.validation
+        AL, _, cost = forward_cost(self.xp, X_v, Y_v, parameters, settings.activations, loss)
+        return float(cost), float(loss.score(self.xp, AL, Y_v))
+
+    def final_cost(self, parameters, settings, loss):
+        """The cost of ``parameters`` on all the training data: :func:`final_cost`."""
+        return final_cost(self.xp, self.X, self.Y, parameters, settings, loss)
+
+
+def train(runner, state, settings, loss, progress=None):
+    """Run up to ``settings.num_iterations`` epochs of ``loss`` from ``state`` on ``runner``'s data
+    (a :class:`LocalRunner`, or Dask chunks), updating ``state`` after each.
+
+    With validation data on the runner its cost and score are recorded at the logged epochs. With
+    ``settings.early_stopping`` (a patience) the loop stops after that many evaluations without a
+    validation cost lower than the best by more than ``settings.tol``, the stopping epoch's update
     discarded, and ``state`` gets the best evaluation's parameters. ``progress(epochs_done,
     last_cost)`` is called on the host after every epoch; when it returns True training stops there.
     """
@@ -188,11 +212,11 @@ def train(xp, X, Y, state, settings, loss, validation=None, progress=None):
     start = state.iterations_done
     for epoch in range(start, start + settings.num_iterations):
         with_cost = epoch % settings.cost_every == 0
-        parameters, optimizer_state, steps_done, cost = run_epoch(xp, X, Y, state, settings, loss, with_cost)
+        parameters, optimizer_state, steps_done, cost = runner.epoch(state, settings, loss, with_cost)
         if with_cost:
             state.costs.append(read_cost(cost, epoch, settings, state, loss))
-            if validation is not None:
-                validation_cost = record_validation(xp, state, validation, settings.activations, loss)
+            if runner.validation is not None:
+                validation_cost = record_validation(runner, state, settings, loss)
                 if stopper is not None and stopper.stop_after(validation_cost, state):
                     break
         state.parameters, state.optimizer_state = parameters, optimizer_state
@@ -202,7 +226,7 @@ def train(xp, X, Y, state, settings, loss, validation=None, progress=None):
     if stopper is not None:
         stopper.restore(state)
     if state.iterations_done > start:
-        check_final_cost(xp, X, Y, state, settings, loss)
+        check_final_cost(runner, state, settings, loss)
 
 
 def final_cost(xp, X, Y, parameters, settings, loss):
@@ -217,13 +241,13 @@ def final_cost(xp, X, Y, parameters, settings, loss):
     return total / m
 
 
-def check_final_cost(xp, X, Y, state, settings, loss):
+def check_final_cost(runner, state, settings, loss):
     """Raise :class:`TrainingDivergedError` when the final parameters' cost is not finite or exceeds
     :func:`divergence_bound`: the updates after the last logged cost (every update of a run shorter
     than ``cost_every``) are held to the guard too. One forward pass and one host read."""
-    cost = final_cost(xp, X, Y, state.parameters, settings, loss)
+    cost = runner.final_cost(state.parameters, settings, loss)
     bound = divergence_bound(state, math.inf, loss, settings.layer_dims[-1])
-    if bool(xp.isfinite(cost) & (cost <= bound)):
+    if bool(runner.xp.isfinite(cost) & (cost <= bound)):
         return
     raise TrainingDivergedError(
         f"the cost became {float(cost):g} after iteration {state.iterations_done} with learning_rate="

@@ -79,3 +79,10 @@ def test_import_works_without_any_cuda():
     """``import nnxp`` must not touch CUDA: nothing GPU-related runs at import time."""
     code = "import sys, nnxp; assert 'cupy' not in sys.modules, 'cupy imported at import time'"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_import_stays_light():
+    """``import nnxp`` loads none of the optional libraries: Dask, CuPy, torch, JAX, pandas, scikit-learn."""
+    heavy = ["dask", "distributed", "cupy", "torch", "jax", "pandas", "sklearn", "zarr", "matplotlib"]
+    code = f"import sys, nnxp; print([name for name in {heavy!r} if name in sys.modules])"
+    assert subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout == "[]\n"

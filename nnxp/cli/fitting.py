@@ -10,6 +10,7 @@ import tempfile
 import numpy as np
 
 from ..datasets import train_test_split
+from .cluster import chunked, cluster
 from .options import INTERRUPTED
 
 TERMINATED = 128 + signal.SIGTERM  # the shell's code for a process ended by SIGTERM
@@ -90,7 +91,7 @@ def watched(split, args, model):
 def resume_command(args, path, iterations):
     """The complete ``nnxp train`` command that continues from the checkpoint at ``path``."""
     words = ["nnxp", "train"]
-    for option in ("dataset", "data_dir", "classes", "csv", "target", "task"):
+    for option in ("dataset", "data_dir", "classes", "csv", "target", "task", "scheduler"):
         if getattr(args, option, None) is not None:
             words += ["--" + option.replace("_", "-"), str(getattr(args, option))]
     words += ["--resume", str(path), "--iterations", str(iterations), "--out", str(path.parent)]
@@ -109,7 +110,12 @@ def fit_or_save(model, split, args, out):
     progress = Progress(model, args.print_every)
     start = getattr(model, "iterations_done_", 0)
     try:
-        with sigterm_as_interrupt(), np.errstate(all="ignore"):  # divergence raises TrainingDivergedError
+        # divergence raises TrainingDivergedError: no RuntimeWarnings; --scheduler: the arrays go to Dask
+        with sigterm_as_interrupt(), np.errstate(all="ignore"), cluster(getattr(args, "scheduler", None)) as client:
+            if client is not None:
+                X, Y = chunked(client, X, Y)
+                if keywords:
+                    keywords["validation_data"] = tuple(chunked(client, *keywords["validation_data"]))
             model.fit(X, Y, resume=args.resume is not None, progress=progress.callback(), **keywords)
     except KeyboardInterrupt as stop:
         progress.close()

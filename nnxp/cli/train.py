@@ -16,6 +16,7 @@ from ..losses import output_units
 from ..loading import restore
 from ..model import NeuralNetwork
 from ..optimizers import SHARED_SETTINGS, make_optimizer
+from .cluster import add_scheduler_option
 from .data import check_width, data_options, description, training_data
 from .fitting import check_writable, fit_or_save
 from .options import backend_options, hidden_layers, positive_int, training_options
@@ -151,6 +152,11 @@ def train(args):
 
     The output folder is checked writable first; the data's preprocessing (scaling, feature
     names, class labels) is saved with the model. Ctrl-C and SIGTERM save a checkpoint."""
+    if args.scheduler is not None and args.backend != "numpy":
+        if args.backend == "cupy":
+            raise ValueError("--scheduler trains on NumPy chunks from the command line; for CuPy-backed chunks "
+                             "on GPU workers, use nnxp.NeuralNetwork.fit on Dask arrays from Python")
+        args.backend = "numpy"  # "auto": the cluster's chunks are NumPy arrays
     prepared = training_data(args)
     model = _resumed_model(args, prepared.split.X_train) if args.resume else _fresh_model(args, prepared)
     out = Path(args.out or f"runs/{Path(description(args)).stem}")
@@ -195,4 +201,5 @@ def add_train(commands):
     run.add_argument("--resume", help="continue training from this checkpoint")
     run.add_argument("--out", help="folder for the checkpoint, metrics and plots (default: runs/DATASET or "
                                    "runs/CSV-NAME)")
+    add_scheduler_option(run)
     backend_options(run, "auto")

@@ -1,0 +1,188 @@
+"""Data-parallel training on Dask: on a real 2-worker LocalCluster (processes, one thread each), the same
+results as the single-process fit, a constant number of tasks per step, out-of-core data, bad input."""
+
+import json
+import logging
+
+import numpy as np
+import pytest
+
+da = pytest.importorskip("dask.array")
+distributed = pytest.importorskip("distributed")
+
+import nnxp  # noqa: E402
+from nnxp.datasets import load  # noqa: E402
+
+pytestmark = pytest.mark.filterwarnings("error::UserWarning")  # no scheduler or unscaled-data warnings
+
+
+@pytest.fixture(scope="module")
+def client():
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, memory_limit="400MiB",
+                                       dashboard_address=":0")
+    with cluster, distributed.Client(cluster) as client:
+        yield client
+
+
+@pytest.fixture
+def scheduler_warnings(caplog):
+    """The warnings the scheduler and workers log (none expected: no reused keys, no memory alarms)."""
+    caplog.set_level(logging.WARNING, logger="distributed")
+    yield caplog
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
+def _chunked(X, Y, size=97):
+    return da.from_array(X, chunks=(X.shape[0], size)), da.from_array(Y, chunks=(Y.shape[0], size))
+
+
+def _assert_same_parameters(model, reference, rtol=1e-12):
+    for key, value in reference.parameters_.items():
+        np.testing.assert_allclose(model.parameters_[key], value, rtol=rtol, atol=rtol * np.abs(value).max())
+
+
+def _problems():
+    """Per loss: layer_dims, X, Y (course layout, NumPy)."""
+    flower, iris = load("flower"), load("iris")
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((3, 300))
+    return {"binary_cross_entropy": ([2, 5, 1], flower.X_train, flower.Y_train),
+            "categorical_cross_entropy": ([4, 6, 3], iris.X_train, iris.Y_train),
+            "mse": ([3, 4, 2], X, np.stack([X[0] - X[1], X[1] * X[2]]))}
+
+
+PROBLEMS = _problems()
+
+
+@pytest.mark.parametrize("optimizer", ["gd", "momentum", "rmsprop", "adam"])
+@pytest.mark.parametrize("loss", list(PROBLEMS))
+def test_full_batch_on_the_cluster_equals_one_process(client, scheduler_warnings, loss, optimizer):
+    dims, X, Y = PROBLEMS[loss]
+    settings = dict(loss=loss, optimizer=optimizer, learning_rate=0.05, num_iterations=12, cost_every=3, l2=0.1,
+                    hidden_activation="tanh")
+    reference = nnxp.NeuralNetwork(dims, **settings).fit(X, Y)
+    model = nnxp.NeuralNetwork(dims, **settings).fit(*_chunked(X, Y))
+    _assert_same_parameters(model, reference)
+    np.testing.assert_allclose(model.costs_, reference.costs_, rtol=1e-12)
+    assert isinstance(model.parameters_["W1"], np.ndarray)  # the parameters live on the driver
+
+
+def test_each_step_is_one_task_per_chunk_plus_the_tree_on_the_workers(client, scheduler_warnings):
+    dims, X, Y = PROBLEMS["binary_cross_entropy"]
+    Xd, Yd = _chunked(X, Y, size=40)  # 8 chunks of the 320 samples
+    counts = []
+    for iterations in (4, 8):
+        with distributed.get_task_stream(client) as stream:
+            nnxp.NeuralNetwork(dims, num_iterations=iterations, cost_every=4).fit(Xd, Yd)
+        names = [task["key"][0] if isinstance(task["key"], tuple) else task["key"] for task in stream.data]
+        counts.append({prefix: sum(name.startswith(prefix) for name in names)
+                       for prefix in ("gradient_sums", "add", "check_chunk", "evaluation_sums")})
+        assert {task["worker"] for task in stream.data} <= set(client.scheduler_info()["workers"])
+    assert counts[0]["gradient_sums"] == 4 * 8 and counts[1]["gradient_sums"] == 8 * 8
+    assert counts[1]["add"] - counts[0]["add"] == 4 * 7  # a tree of 7 additions per step
+    assert counts[0]["check_chunk"] == counts[1]["check_chunk"] == 8  # the input checks, once
+    assert counts[0]["evaluation_sums"] == counts[1]["evaluation_sums"] == 8  # the final guard's pass
+
+
+def test_validation_and_early_stopping_on_the_cluster(client, scheduler_warnings):
+    digits = load("digits", classes=10)
+    settings = dict(learning_rate=0.5, num_iterations=300, cost_every=5, early_stopping=2, tol=1e-3, seed=1)
+    reference = nnxp.NeuralNetwork([64, 8, 10], **settings).fit(
+        digits.X_train, digits.Y_train, validation_data=(digits.X_test, digits.Y_test))
+    model = nnxp.NeuralNetwork([64, 8, 10], **settings).fit(
+        *_chunked(digits.X_train, digits.Y_train, 500), validation_data=_chunked(digits.X_test, digits.Y_test, 200))
+    assert model.best_iteration_ == reference.best_iteration_ and model.iterations_done_ < 300
+    np.testing.assert_allclose(model.validation_costs_, reference.validation_costs_, rtol=1e-10)
+    np.testing.assert_allclose(model.validation_scores_, reference.validation_scores_, rtol=1e-12)
+    _assert_same_parameters(model, reference, rtol=1e-10)
+
+
+def test_mini_batches_are_reproducible_resume_exactly_and_learn(client, scheduler_warnings, tmp_path):
+    digits = load("digits", classes=10)
+    Xd, Yd = _chunked(digits.X_train, digits.Y_train, 300)
+    settings = dict(optimizer="adam", learning_rate=0.01, batch_size=128, cost_every=2, keep_prob=0.9, seed=3)
+    straight = nnxp.NeuralNetwork([64, 32, 10], num_iterations=6, **settings).fit(Xd, Yd)
+    again = nnxp.NeuralNetwork([64, 32, 10], num_iterations=6, **settings).fit(Xd, Yd)
+    _assert_same_parameters(again, straight, rtol=0)
+    half = nnxp.NeuralNetwork([64, 32, 10], num_iterations=3, **settings).fit(Xd, Yd)
+    half.save(tmp_path / "half.npz")
+    resumed = nnxp.load(tmp_path / "half.npz").fit(Xd, Yd, resume=True)
+    _assert_same_parameters(resumed, straight, rtol=0)
+    assert resumed.costs_ == straight.costs_ and resumed.steps_done_ == 6 * 11  # 11 batches of the 1347
+    assert straight.score(*_chunked(digits.X_test, digits.Y_test)) > 0.9
+
+
+def test_predict_score_and_cost_work_chunk_by_chunk(client, scheduler_warnings):
+    dims, X, Y = PROBLEMS["categorical_cross_entropy"]
+    model = nnxp.NeuralNetwork(dims, learning_rate=0.5, num_iterations=50).fit(X, Y)
+    Xd, Yd = _chunked(X, Y, 30)
+    predicted, proba = model.predict(Xd), model.predict_proba(Xd)
+    assert isinstance(predicted, da.Array) and predicted.chunks[1] == Xd.chunks[1]
+    np.testing.assert_array_equal(predicted.compute(), model.predict(X))
+    np.testing.assert_allclose(proba.compute(), model.predict_proba(X), rtol=1e-13)
+    assert model.score(Xd, Yd) == pytest.approx(model.score(X, Y), abs=1e-15)
+    assert model.cost(Xd, Yd) == pytest.approx(model.cost(X, Y), rel=1e-13)
+    regression = nnxp.NeuralNetwork(PROBLEMS["mse"][0], loss="mse", num_iterations=30).fit(*PROBLEMS["mse"][1:])
+    Xr, Yr = _chunked(*PROBLEMS["mse"][1:], 70)
+    assert regression.score(Xr, Yr) == pytest.approx(regression.score(*PROBLEMS["mse"][1:]), rel=1e-10)
+
+
+def test_without_a_client_dasks_local_scheduler_does_the_same():
+    dims, X, Y = PROBLEMS["binary_cross_entropy"]
+    reference = nnxp.NeuralNetwork(dims, num_iterations=10, cost_every=2).fit(X, Y)
+    model = nnxp.NeuralNetwork(dims, num_iterations=10, cost_every=2).fit(*_chunked(X, Y))
+    _assert_same_parameters(model, reference)
+
+
+def test_out_of_core_zarr_larger_than_a_worker_trains(tmp_path, scheduler_warnings):
+    """768 MB of float32 in zarr, workers limited to 200 MiB each: it streams chunk by chunk, never held
+    whole, and gives the single-process result."""
+    zarr = pytest.importorskip("zarr")
+    n_x, m, chunk = 48, 4_000_000, 100_000
+    X = da.random.default_rng(0).standard_normal((n_x, m), chunks=(n_x, chunk), dtype=np.float32)
+    Y = (X[0:1] + X[1:2] * X[2:3] > 0).astype(np.float32)
+    da.to_zarr(X, tmp_path / "X.zarr")
+    da.to_zarr(Y, tmp_path / "Y.zarr")
+    settings = dict(hidden_activation="tanh", learning_rate=0.5, num_iterations=2, cost_every=1)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, memory_limit="200MiB",
+                                  dashboard_address=":0") as cluster, distributed.Client(cluster):
+        Xz, Yz = da.from_zarr(tmp_path / "X.zarr"), da.from_zarr(tmp_path / "Y.zarr")
+        assert Xz.nbytes > 3 * 200 * 2**20
+        model = nnxp.NeuralNetwork([n_x, 4, 1], **settings).fit(Xz, Yz)
+    reference = nnxp.NeuralNetwork([n_x, 4, 1], **settings).fit(zarr.open_array(tmp_path / "X.zarr")[...],
+                                                                   zarr.open_array(tmp_path / "Y.zarr")[...])
+    _assert_same_parameters(model, reference, rtol=1e-5)  # float32 sums in another order
+    np.testing.assert_allclose(model.costs_, reference.costs_, rtol=1e-5)
+
+
+def test_bad_dask_input_is_named(client):
+    dims, X, Y = PROBLEMS["binary_cross_entropy"]
+    Xd, Yd = _chunked(X, Y)
+    model = nnxp.NeuralNetwork(dims, num_iterations=2)
+    with pytest.raises(ValueError, match=r"X has unknown chunk sizes along axis 0 \(features\).*compute_chunk_sizes"):
+        model.fit(Xd[Xd[:, 0] > -100, :], Yd)
+    with pytest.raises(ValueError, match=r"X must have n_x=2 rows .*X.T has that shape"):
+        model.fit(Xd.T, Yd)
+    with pytest.raises(ValueError, match=r"chunk 1 of the samples: X contains NaN"):
+        model.fit(da.from_array(np.where(np.arange(320) == 100, np.nan, X), chunks=(2, 97)), Yd)
+    with pytest.raises(ValueError, match=r"chunk 2 of the samples: Y must hold binary labels 0 and 1, got values \[.*2"):
+        model.fit(Xd, da.from_array(np.where(np.arange(320) == 200, 2.0, Y), chunks=(1, 97)))
+    torch = pytest.importorskip("torch")
+    with pytest.raises(TypeError, match="Y must be a Dask or NumPy array to go with a Dask X, got torch"):
+        model.fit(Xd, torch.asarray(Y))
+    other = da.from_array(Y, chunks=(1, 50))  # another chunking along the samples is rechunked to X's
+    _assert_same_parameters(nnxp.NeuralNetwork(dims, num_iterations=2).fit(Xd, other), model.fit(Xd, Yd), rtol=0)
+
+
+def test_the_command_line_trains_on_a_local_cluster(tmp_path):
+    from test_cli import _ok, nnxp_command
+
+    common = ["train", "--dataset", "flower", "--layers", "4", "--activation", "tanh", "--lr", "1.2",
+              "--iterations", "30", "--backend", "numpy"]
+    _ok(*common, "--out", tmp_path / "here")
+    _ok(*common, "--scheduler", "local:2", "--out", tmp_path / "cluster")
+    here, there = (json.loads((tmp_path / name / "metrics.json").read_text()) for name in ("here", "cluster"))
+    assert there["final_cost"] == pytest.approx(here["final_cost"], rel=1e-12)
+    assert there["test_accuracy"] == here["test_accuracy"]
+    result = nnxp_command(*common, "--scheduler", "local:none", "--out", tmp_path / "bad")
+    assert result.returncode == 1 and result.stderr.strip().endswith("local:N needs a number of workers N >= 1")
