@@ -186,3 +186,80 @@ def test_the_command_line_trains_on_a_local_cluster(tmp_path):
     assert there["test_accuracy"] == here["test_accuracy"]
     result = nnxp_command(*common, "--scheduler", "local:none", "--out", tmp_path / "bad")
     assert result.returncode == 1 and result.stderr.strip().endswith("local:N needs a number of workers N >= 1")
+
+
+@pytest.fixture(scope="module")
+def lazy_files(tmp_path_factory):
+    """A zarr group (X, Y: 20,000 samples, binary), breast cancer as three CSV parts with word labels,
+    Friedman #1 as two CSV parts (regression)."""
+    pandas = pytest.importorskip("pandas")
+    sk_datasets = pytest.importorskip("sklearn.datasets")
+    pytest.importorskip("zarr")
+    folder = tmp_path_factory.mktemp("lazy")
+    X = np.random.default_rng(0).standard_normal((6, 20_000))
+    da.to_zarr(da.from_array(X, chunks=(6, 5000)), folder / "g.zarr", component="X")
+    da.to_zarr(da.from_array((X[:1] + X[1:2] * X[2:3] > 0).astype(float), chunks=(1, 5000)), folder / "g.zarr",
+               component="Y")
+    cancer = sk_datasets.load_breast_cancer(as_frame=True)
+    frame = cancer.data.assign(diagnosis=np.where(cancer.target == 1, "benign", "malignant"))
+    for k in range(3):
+        frame.iloc[k::3].to_csv(folder / f"cancer-{k}.csv", index=False)
+    X, y = sk_datasets.make_friedman1(600, random_state=0)
+    friedman = pandas.DataFrame(X, columns=[f"x{i}" for i in range(10)]).assign(y=y)
+    friedman.iloc[:300].to_csv(folder / "friedman-0.csv", index=False)
+    friedman.iloc[300:].to_csv(folder / "friedman-1.csv", index=False)
+    return folder
+
+
+def test_the_command_line_trains_on_a_zarr_group(lazy_files, tmp_path):
+    from test_cli import _ok
+
+    _ok("train", "--zarr", lazy_files / "g.zarr", "--layers", "8", "--activation", "tanh", "--lr", "0.5",
+        "--iterations", "400", "--scheduler", "local:2", "--out", tmp_path)
+    metrics = json.loads((tmp_path / "metrics.json").read_text())
+    assert metrics["layer_dims"] == [6, 8, 1] and metrics["test_accuracy"] > 0.9
+    assert set(nnxp.load(tmp_path / "model.npz").preprocessing_) == {"mean", "std", "classes"}
+
+
+def test_the_command_line_trains_on_a_glob_of_csv_files(lazy_files, tmp_path):
+    from test_cli import _ok
+
+    _ok("train", "--csv", lazy_files / "cancer-*.csv", "--target", "diagnosis", "--layers", "16", "--optimizer",
+        "adam", "--lr", "0.01", "--iterations", "100", "--out", tmp_path / "cancer")
+    metrics = json.loads((tmp_path / "cancer" / "metrics.json").read_text())
+    assert metrics["loss"] == "binary_cross_entropy" and metrics["test_accuracy"] > 0.9
+    lines = _ok("predict", tmp_path / "cancer" / "model.npz", "--csv", lazy_files / "cancer-1.csv").stdout.splitlines()
+    assert lines[0] == "prediction,probability_benign,probability_malignant"
+    assert {line.split(",")[0] for line in lines[1:]} == {"benign", "malignant"}
+    _ok("train", "--csv", lazy_files / "friedman-*.csv", "--target", "y", "--layers", "32", "--optimizer", "adam",
+        "--lr", "0.01", "--iterations", "200", "--early-stopping", "5", "--out", tmp_path / "friedman")
+    metrics = json.loads((tmp_path / "friedman" / "metrics.json").read_text())
+    assert metrics["loss"] == "mse" and metrics["test_r2"] > 0.8 and metrics["test_rmse"] < 2.0
+
+
+def test_lazy_sources_name_their_mistakes(lazy_files, tmp_path):
+    from test_cli import nnxp_command
+
+    cases = [(["train", "--zarr", tmp_path / "absent.zarr"], "is not a zarr group with arrays X (n_x, m) and Y"),
+             (["train", "--csv", lazy_files / "cancer-*.csv", "--target", "label"], "has no column 'label'"),
+             (["search", "--csv", lazy_files / "cancer-*.csv", "--target", "diagnosis"], "search takes one file")]
+    for args, message in cases:
+        result = nnxp_command(*args, "--out", tmp_path / "out")
+        assert result.returncode == 1 and message in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.gpu
+def test_cupy_backed_chunks_train_on_the_gpu():
+    """CuPy chunks (``map_blocks(cupy.asarray)``): the parameters live on the driver's GPU, the result
+    equals NumPy's. Runs when a GPU is lent; dask_cuda's LocalCUDACluster is the multi-GPU form."""
+    if not nnxp.backend_info().cupy_usable:
+        pytest.skip(nnxp.backend_info().reason)
+    import cupy
+
+    dims, X, Y = PROBLEMS["binary_cross_entropy"]
+    Xd, Yd = (array.map_blocks(cupy.asarray) for array in _chunked(X, Y))
+    model = nnxp.NeuralNetwork(dims, num_iterations=10).fit(Xd, Yd)
+    assert isinstance(model.parameters_["W1"], cupy.ndarray)
+    reference = nnxp.NeuralNetwork(dims, num_iterations=10).fit(X, Y)
+    for key, value in reference.parameters_.items():
+        np.testing.assert_allclose(cupy.asnumpy(model.parameters_[key]), value, rtol=1e-10)

@@ -9,22 +9,27 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import tabular
+from .. import tabular, tabular_dask
 from ..datasets import DATASETS, STANDARDIZED, load
 
 CLASS_CHOICES = {"digits": (2, 10)}
 """Data sets that come with a choice of classes (``--classes``): name -> the numbers they take."""
 
 
-def data_options(parser, *, training):
+def data_options(parser, *, training, lazy=False):
     """``--dataset`` (with ``--data-dir``, ``--classes``) and ``--csv`` (with ``--target``, ``--task`` when
-    ``training``): one of them is needed, as :func:`source` checks."""
+    ``training``; with ``lazy`` also ``--zarr`` and CSV globs): one of them is needed, as :func:`source`
+    checks."""
     parser.add_argument("--dataset", choices=sorted(DATASETS), help="a data set of nnxp.datasets")
     parser.add_argument("--data-dir", help="folder of the course's cat .h5 files (--dataset cat)")
     choices = sorted({n for numbers in CLASS_CHOICES.values() for n in numbers})
     parser.add_argument("--classes", type=int, choices=choices,
                         help="digits: 2 (even vs odd, the default) or 10 (one class per digit, softmax)")
-    parser.add_argument("--csv", help="a CSV file: a header of column names, one sample per row")
+    csv_help = "a CSV file: a header of column names, one sample per row"
+    parser.add_argument("--csv", help=csv_help + (" (or a pattern of files, 'parts/*.csv', read with Dask)"
+                                                  if lazy else ""))
+    if lazy:
+        parser.add_argument("--zarr", help="a zarr group of arrays X (n_x, m) and Y (rows, m), read with Dask")
     if training:
         parser.add_argument("--target", help="with --csv: the column to predict")
         parser.add_argument("--task", choices=tabular.TASKS,
@@ -61,8 +66,15 @@ def dataset_split(args, classes=None, raw=False):
 
 
 def training_data(args):
-    """The :class:`nnxp.tabular.Prepared` data of ``train``/``search``: ``--dataset`` or ``--csv``."""
-    if source(args, ("dataset", "csv")) == "csv":
+    """The :class:`nnxp.tabular.Prepared` data of ``train``/``search``: ``--dataset``, ``--csv`` or, lazily
+    as Dask arrays, ``--zarr`` and CSV globs."""
+    kind = source(args, ("dataset", "csv", "zarr"))
+    if kind == "zarr" or (kind == "csv" and tabular_dask.is_glob(args.csv)):
+        if not hasattr(args, "zarr"):
+            raise ValueError(f"--csv {args.csv}: a pattern of files is read lazily by nnxp train only; "
+                             f"{args.command} takes one file")
+        return _lazy_data(args, kind)
+    if kind == "csv":
         if args.target is None:
             raise ValueError("--csv needs --target, the column to predict")
         return tabular.prepare_csv(tabular.read_csv(args.csv), args.target, args.task, seed=args.seed)
@@ -71,9 +83,23 @@ def training_data(args):
     return tabular.prepare_split(dataset_split(args, raw=True), args.dataset in STANDARDIZED)
 
 
+def _lazy_data(args, kind):
+    """``--zarr`` or a ``--csv`` glob as lazy :class:`nnxp.tabular.Prepared` data (:mod:`nnxp.tabular_dask`)."""
+    if kind == "zarr":
+        if args.target is not None:
+            raise ValueError("--target is only read with --csv: a --zarr group holds X and Y")
+        X, Y = tabular_dask.read_zarr(args.zarr)
+        return tabular_dask.prepare(X, Y, args.task, seed=args.seed, where=f"--zarr {args.zarr}")
+    if args.target is None:
+        raise ValueError("--csv needs --target, the column to predict")
+    X, y, names = tabular_dask.read_csv_glob(args.csv, args.target)
+    return tabular_dask.prepare(X, y, args.task, seed=args.seed, where=f"--csv {args.csv}", names=names,
+                                target=args.target)
+
+
 def description(args):
-    """What the data was, for messages and ``metrics.json``: the data set's name or the CSV's path."""
-    return args.dataset if args.dataset is not None else args.csv
+    """What the data was, for messages and ``metrics.json``: the data set's name, the CSV's or zarr's path."""
+    return next(value for value in (args.dataset, args.csv, getattr(args, "zarr", None)) if value is not None)
 
 
 def model_split(args, model):

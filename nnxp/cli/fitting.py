@@ -7,6 +7,7 @@ import signal
 import sys
 import tempfile
 
+import array_api_compat
 import numpy as np
 
 from ..datasets import train_test_split
@@ -83,6 +84,12 @@ def watched(split, args, model):
     watches one (``--validation-size`` of it, from ``--seed``; stratified for classes)."""
     if model.early_stopping is None:
         return split.X_train, split.Y_train, {}
+    if array_api_compat.is_dask_array(split.X_train):  # lazy data: a random (unstratified) share of the columns
+        m = split.X_train.shape[1]
+        held = np.sort(np.random.default_rng(args.seed).permutation(m)[: round(args.validation_size * m)])
+        kept = np.setdiff1d(np.arange(m), held)
+        X, Y = split.X_train, split.Y_train
+        return X[:, kept], Y[:, kept], {"validation_data": (X[:, held], Y[:, held])}
     part = train_test_split(split.X_train, split.Y_train, test_size=args.validation_size, seed=args.seed,
                             stratify=model.is_classifier)
     return part.X_train, part.Y_train, {"validation_data": (part.X_test, part.Y_test)}
@@ -91,7 +98,7 @@ def watched(split, args, model):
 def resume_command(args, path, iterations):
     """The complete ``nnxp train`` command that continues from the checkpoint at ``path``."""
     words = ["nnxp", "train"]
-    for option in ("dataset", "data_dir", "classes", "csv", "target", "task", "scheduler"):
+    for option in ("dataset", "data_dir", "classes", "csv", "zarr", "target", "task", "scheduler"):
         if getattr(args, option, None) is not None:
             words += ["--" + option.replace("_", "-"), str(getattr(args, option))]
     words += ["--resume", str(path), "--iterations", str(iterations), "--out", str(path.parent)]
@@ -112,7 +119,7 @@ def fit_or_save(model, split, args, out):
     try:
         # divergence raises TrainingDivergedError: no RuntimeWarnings; --scheduler: the arrays go to Dask
         with sigterm_as_interrupt(), np.errstate(all="ignore"), cluster(getattr(args, "scheduler", None)) as client:
-            if client is not None:
+            if client is not None and not array_api_compat.is_dask_array(X):
                 X, Y = chunked(client, X, Y)
                 if keywords:
                     keywords["validation_data"] = tuple(chunked(client, *keywords["validation_data"]))

@@ -140,7 +140,7 @@ def _plot(model, split, out):
         raise ImportError("nnxp train draws its plots with matplotlib: pip install matplotlib") from exc
     written = [out / "learning_curve.png"]
     plots.learning_curve(model, written[0])
-    if split.X_train.shape[0] == 2 and model.is_classifier:
+    if split.X_train.shape[0] == 2 and model.is_classifier and not array_api_compat.is_dask_array(split.X_train):
         written.append(out / "decision_boundary.png")
         title = f"Decision boundary, layers {model.layer_dims}, {model.hidden_activation}"
         plots.decision_boundary(model, split.X_train, split.Y_train, written[1], title=title)
@@ -178,7 +178,7 @@ def train(args):
 def add_train(commands):
     """The ``train`` subcommand's options."""
     run = commands.add_parser("train", help="train a network on a data set or a CSV file and save it")
-    data_options(run, training=True)
+    data_options(run, training=True, lazy=True)
     run.add_argument("--layers", type=hidden_layers,
                      help="hidden layer sizes: 4, or 20,7,5, or none (default: 4)")
     run.add_argument("--activation", choices=sorted(ACTIVATIONS),

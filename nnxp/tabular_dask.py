@@ -1,0 +1,108 @@
+"""Data larger than one machine's memory on the command line: ``--zarr`` stores and ``--csv`` globs,
+read lazily as Dask arrays in course layout and prepared like :mod:`nnxp.tabular`'s tables.
+
+- ``--zarr PATH``: a zarr group holding ``X (n_x, m)`` and ``Y (1 or n[L], m)`` in course layout, of
+  numbers (class indices 0..C-1 or 0/1 labels, or real targets);
+- ``--csv 'parts/*.csv'`` (a pattern with ``*``, ``?`` or ``[``): the files read with
+  ``dask.dataframe``, one sample per row, as a single table; the numeric columns other than
+  ``--target`` are the features, as for one CSV file.
+
+The task is inferred as for one file (text or at most :data:`nnxp.tabular.MAX_CLASSES` whole
+numbers: classes) from the target's distinct values, computed once. A test split of ``test_size``
+is held out (drawn from ``seed``; not stratified), the features are standardized with the training
+split's statistics (one pass), regression targets too, and everything stays lazy: training streams
+the chunks (:mod:`nnxp.distributed`). Needs Dask (extra ``dask``).
+"""
+
+import numpy as np
+
+from .datasets import Split
+from .tabular import MAX_CLASSES, Prepared, encode_labels
+
+
+def is_glob(path):
+    """Whether a ``--csv`` value is a pattern of several files."""
+    return any(char in str(path) for char in "*?[")
+
+
+def read_zarr(path, option="--zarr"):
+    """``(X, Y)``: the Dask arrays ``X`` and ``Y`` of the zarr group at ``path``; one line if not there."""
+    import dask.array as da
+
+    try:
+        return da.from_zarr(str(path), component="X"), da.from_zarr(str(path), component="Y")
+    except (FileNotFoundError, KeyError, ValueError, OSError) as exc:
+        raise ValueError(f"{option} {path} is not a zarr group with arrays X (n_x, m) and Y (rows, m): "
+                         f"{type(exc).__name__}: {exc}") from None
+
+
+def read_csv_glob(pattern, target, option="--csv"):
+    """``(X, y, names)``: the numeric feature columns of the files matching ``pattern`` as a Dask
+    ``X (n_x, m)``, the ``target`` column as a Dask ``y (m,)``, and the feature names."""
+    import dask.dataframe as dd
+
+    try:
+        frame = dd.read_csv(pattern)
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"{option} {pattern}: {str(exc).strip().splitlines()[0]}") from None
+    if target not in frame.columns:
+        raise ValueError(f"{option} {pattern} has no column {target!r}; its columns are {list(frame.columns)}")
+    names = [str(name) for name in frame.columns if name != target]
+    text = [name for name in names if frame[name].dtype.kind not in "biuf"]
+    if text:
+        raise ValueError(f"{option} {pattern}: feature columns {text} are not numeric; encode them as numbers first")
+    X = frame[names].to_dask_array(lengths=True).astype(np.float64).T
+    return X, frame[target].to_dask_array(lengths=True), np.array(names)
+
+
+def _task(values):
+    """``"classification"`` for text or few whole numbers among the target's distinct ``values``."""
+    if values.dtype.kind not in "biuf":
+        return "classification"
+    whole = bool(np.all(values == np.round(values)))
+    return "classification" if whole and values.size <= MAX_CLASSES else "regression"
+
+
+def _targets(y, task, where):
+    """``(Y (rows, m) lazy, preprocessing)``: class indices of the labels, or the target as it is."""
+    import dask.array as da
+
+    if task == "classification":
+        classes = np.unique(da.unique(y.ravel()).compute())
+        classes = classes if classes.dtype.kind in "biuf" else classes.astype(str)  # text: plain strings
+        if classes.size < 2:
+            raise ValueError(f"{where}: the target holds a single class {classes.tolist()}")
+        encoded = y.reshape(1, -1).map_blocks(encode_labels, classes, where, dtype=np.float64)
+        return encoded, {"classes": classes}
+    if y.dtype.kind not in "biuf":
+        raise ValueError(f"{where}: a regression needs a numeric target")
+    return (y.reshape(1, -1) if y.ndim == 1 else y).astype(np.float64), {}
+
+
+def prepare(X, y, task, *, test_size=0.2, seed=0, where="--zarr", names=None, target=None):
+    """:class:`~nnxp.tabular.Prepared` lazy data of Dask ``X (n_x, m)`` and targets ``y``: the task
+    (``task`` None: inferred), the test split, the standardized features (and regression targets)."""
+    import dask
+    import dask.array as da
+
+    if task is None:
+        values = da.unique(y.ravel()).compute() if y.ndim == 1 or y.shape[0] == 1 else np.zeros(0)
+        task = _task(values) if values.size else "regression"
+    Y, preprocessing = _targets(y, task, where)
+    m = X.shape[1]
+    test = np.sort(np.random.default_rng(seed).permutation(m)[: round(test_size * m)])
+    train = np.setdiff1d(np.arange(m), test)
+    split = Split(X[:, train], Y[:, train], X[:, test], Y[:, test])
+    mean, std = dask.compute(split.X_train.mean(axis=1, keepdims=True), split.X_train.std(axis=1, keepdims=True))
+    std[std == 0] = 1.0
+    preprocessing.update(mean=mean, std=std)
+    if names is not None:
+        preprocessing.update(feature_names=names, target=np.array(str(target)))
+    split = split._replace(X_train=(split.X_train - mean) / std, X_test=(split.X_test - mean) / std)
+    if task == "regression":
+        y_mean, y_std = dask.compute(split.Y_train.mean(axis=1, keepdims=True), split.Y_train.std(axis=1, keepdims=True))
+        y_std[y_std == 0] = 1.0
+        split = split._replace(Y_train=(split.Y_train - y_mean) / y_std, Y_test=(split.Y_test - y_mean) / y_std)
+        if y_mean.size == 1:
+            preprocessing.update(target_mean=y_mean.reshape(()), target_std=y_std.reshape(()))
+    return Prepared(split, preprocessing, "mse" if task == "regression" else None)
