@@ -21,7 +21,6 @@ Needs Dask (extra ``dask``).
 """
 
 import math
-import warnings
 
 import array_api_compat
 import numpy as np
@@ -29,7 +28,7 @@ import numpy as np
 from . import distributed_chunks as chunks
 from .backend import epoch_seed, host_rng, namespace
 from .optim import _l2_cost, add_l2_gradients
-from .validation import SCALE_SPREAD
+from .validation import warn_if_spread
 
 MASK_STRIDE = 0x85EBCA6B
 """Spacing of the dropout seeds of successive (batch, chunk) pairs within an epoch."""
@@ -134,16 +133,11 @@ class DaskRunner:
 
     def check(self):
         """Check every chunk on the workers (finite X, valid labels); warn, as ``fit`` does, when the
-        features' standard deviations are over :data:`~nnxp.validation.SCALE_SPREAD` apart."""
+        features' standard deviations are over a thousand times apart (from the chunks' moments)."""
         m, _, moments = self._reduce(chunks.check_chunk, self.X, self.Y, None, lambda c: (c,))
         sums, squares = np.asarray(moments)
         std = np.sqrt(np.maximum(squares / m - (sums / m) ** 2, 0))
-        positive = std[std > 0]
-        if positive.size and positive.max() > SCALE_SPREAD * positive.min():
-            warnings.warn(f"X's features have standard deviations from {positive.min():.3g} to {positive.max():.3g}, "
-                          f"over {SCALE_SPREAD:.0e} apart: standardize them (subtract each feature's mean and divide "
-                          "by its standard deviation, from the training data) or training may crawl or stall",
-                          UserWarning, stacklevel=4)
+        warn_if_spread(namespace(std), std, stacklevel=5)
 
     def _batches(self, state, settings):
         """Per batch, the columns each chunk gives it (None: every column, one full batch)."""

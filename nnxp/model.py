@@ -31,7 +31,7 @@ from .kernels import _model_forward
 from .losses import get_loss, resolve_loss
 from .dropout import check_keep_prob
 from .optimizers import resolve_optimizer, schedule_lr_decay, update_lr
-from .step import forward_cost
+from .step import compiled_step, forward_cost
 from .training import LocalRunner, TrainingState, out_of_memory_error, shuffle_seed, train
 from .validation import (
     check_choice,
@@ -210,7 +210,7 @@ class NeuralNetwork:
         xp, X = self._prepare_X(X, Y, name=names[0], fitted=fitted)
         return xp, X, self._loss.targets(xp, Y, self.layer_dims[-1], X.shape[1], X.dtype, names[1])
 
-    def fit(self, X, Y, *, resume=False, validation_data=None, progress=None):
+    def fit(self, X, Y, *, resume=False, validation_data=None, progress=None, compile=None):
         """Train on ``X (n_x, m)`` and ``Y`` (see the class) for ``num_iterations``; returns ``self``.
 
         ``resume=True`` continues from ``parameters_`` and ``optimizer_state_`` (and the
@@ -222,7 +222,9 @@ class NeuralNetwork:
         training after that iteration. Features whose
         scales are over a thousand times apart draw a UserWarning: standardize them first.
         Dask arrays (chunked along the samples; ``validation_data`` too) train data-parallel on
-        their cluster, the parameters on the driver (:mod:`nnxp.distributed`).
+        their cluster, the parameters on the driver (:mod:`nnxp.distributed`). ``compile``: the step
+        (forward, cost, backward, update) is compiled where that is known to help (None: ``jax.jit``
+        on JAX arrays); True also tries ``torch.compile`` on torch tensors, False never compiles.
 
         Raises :class:`TrainingDivergedError`, keeping the model as it was, when the cost
         stops being finite. On KeyboardInterrupt the model keeps the last completed
@@ -230,7 +232,7 @@ class NeuralNetwork:
         """
         if self.early_stopping is not None and validation_data is None:
             raise ValueError(f"early_stopping={self.early_stopping} needs validation_data=(X_v, Y_v) to watch")
-        runner = self._runner(X, Y, validation_data, resume)
+        runner = self._runner(X, Y, validation_data, resume, compile)
         with self._out_of_memory_explained(X):
             state = self._resumed_state() if resume else self._fresh_state(runner)
             try:
@@ -251,7 +253,7 @@ class NeuralNetwork:
                 raise
             raise out_of_memory_error(self, X.shape[1], X.dtype, array_api_compat.device(X), exc) from exc
 
-    def _runner(self, X, Y, validation_data, resume):
+    def _runner(self, X, Y, validation_data, resume, compile=None):
         """Where the epochs run: the data's own library and device, or the chunks of Dask arrays."""
         if array_api_compat.is_dask_array(X):
             from . import distributed
@@ -262,7 +264,7 @@ class NeuralNetwork:
         xp, X, Y = self._prepare_XY(X, Y, fitted=resume)
         warn_if_unscaled(xp, X)
         validation = None if validation_data is None else self._prepare_validation(xp, validation_data, X.dtype)
-        return LocalRunner(xp, X, Y, validation)
+        return LocalRunner(xp, X, Y, validation, compiled_step(xp, self, self._loss, compile))
 
     def _fresh_state(self, runner):
         parameters = initialize_parameters(

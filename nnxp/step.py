@@ -6,6 +6,7 @@ layer's Z, then backward" is written once, for every loss. Course layout: ``X (n
 ``Y (n[L], m)`` in the loss's training form (one-hot for categorical cross-entropy).
 """
 
+from .backend import step_compiler
 from .dropout import dropout_masks
 from .kernels import _model_backward, _model_forward
 from .optim import _l2_cost, add_l2_gradients
@@ -44,18 +45,42 @@ def value_and_grad(xp, X, Y, parameters, activations, loss, *, l2=0.0, with_cost
     return J, grads
 
 
-def gradient_step(xp, X, Y, parameters, state, settings, loss, with_cost, *, learning_rate, t, draw=None):
-    """One forward/backward/update on the batch ``X (n_x, m_t)``, ``Y (n[L], m_t)``.
+def update_step(xp, X, Y, parameters, state, settings, loss, with_cost, learning_rate, t, masks=None):
+    """One forward/backward/update on the batch ``X (n_x, m_t)``, ``Y (n[L], m_t)``, with the dropout
+    ``masks`` given (None: none): a pure function of arrays, the one the compilers take.
 
-    ``settings`` gives ``activations``, ``layer_dims``, ``l2``, ``keep_probs`` and ``optimizer``;
-    ``state`` is the optimizer's, ``t`` the update's number (from 1), ``draw`` the uniform source
-    of the dropout masks (None: no dropout). Returns ``(parameters, state, cost)``; ``cost``
-    (before the update, L2 term included) is a 0-d device array when ``with_cost``, else None.
+    ``settings`` gives ``activations``, ``l2`` and ``optimizer``; ``state`` is the optimizer's, ``t``
+    the update's number (from 1). Returns ``(parameters, state, cost)``; ``cost`` (before the update,
+    L2 term included) is a 0-d device array when ``with_cost``, else None.
     """
-    masks = None
-    if draw is not None:
-        masks = dropout_masks(xp, draw, settings.layer_dims, settings.keep_probs, X.shape[1], X.dtype)
     cost, grads = value_and_grad(xp, X, Y, parameters, settings.activations, loss, l2=settings.l2,
                                  with_cost=with_cost, masks=masks)
     parameters, state = settings.optimizer.update(parameters, grads, state, learning_rate, t)
     return parameters, state, cost
+
+
+def gradient_step(xp, X, Y, parameters, state, settings, loss, with_cost, *, learning_rate, t, draw=None,
+                  compiled=None):
+    """:func:`update_step` with this step's dropout masks drawn from ``draw`` (the uniform source of the
+    masks; None: no dropout), eagerly or through ``compiled`` (:func:`compiled_step`'s function)."""
+    masks = None
+    if draw is not None:
+        masks = dropout_masks(xp, draw, settings.layer_dims, settings.keep_probs, X.shape[1], X.dtype)
+    if compiled is not None:
+        return compiled(X, Y, parameters, state, learning_rate, t, masks, with_cost)
+    return update_step(xp, X, Y, parameters, state, settings, loss, with_cost, learning_rate, t, masks)
+
+
+def compiled_step(xp, settings, loss, compile=None):
+    """:func:`update_step` for ``settings`` and ``loss`` compiled by ``xp``'s library (``jax.jit``,
+    ``torch.compile``: :func:`nnxp.backend.step_compiler`), called as ``step(X, Y, parameters, state,
+    learning_rate, t, masks, with_cost)``; None where nothing compiles (``compile`` None: where it is
+    known to help, False: never)."""
+    compiler = step_compiler(xp, compile)
+    if compiler is None:
+        return None
+
+    def step(X, Y, parameters, state, learning_rate, t, masks, with_cost):
+        return update_step(xp, X, Y, parameters, state, settings, loss, with_cost, learning_rate, t, masks)
+
+    return compiler(step, static="with_cost")

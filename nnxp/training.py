@@ -121,7 +121,7 @@ def _mask_source(xp, X, state, settings):
     return uniform_source(xp, array_api_compat.device(X), epoch_seed(state.shuffle_seed, state.iterations_done))
 
 
-def run_epoch(xp, X, Y, state, settings, loss, with_cost):
+def run_epoch(xp, X, Y, state, settings, loss, with_cost, compiled=None):
     """One pass over the data: one full batch, or shuffled mini-batches of ``settings.batch_size``,
     at the epoch's learning rate (``settings.learning_rate_at``).
 
@@ -130,7 +130,7 @@ def run_epoch(xp, X, Y, state, settings, loss, with_cost):
     """
     step = functools.partial(gradient_step, xp, settings=settings, loss=loss, with_cost=with_cost,
                              learning_rate=settings.learning_rate_at(state.iterations_done),
-                             draw=_mask_source(xp, X, state, settings))
+                             draw=_mask_source(xp, X, state, settings), compiled=compiled)
     parameters, optimizer_state, t = state.parameters, state.optimizer_state, state.steps_done
     batches = _batches(xp, X, Y, state, settings)
     total = 0.0
@@ -179,13 +179,13 @@ class LocalRunner:
     ``(X_v, Y_v)`` as arrays of the namespace ``xp``, on one device. :mod:`nnxp.distributed` has the
     same three methods over the chunks of Dask arrays; :func:`train` drives either."""
 
-    def __init__(self, xp, X, Y, validation=None):
-        self.xp, self.X, self.Y, self.validation = xp, X, Y, validation
+    def __init__(self, xp, X, Y, validation=None, compiled=None):
+        self.xp, self.X, self.Y, self.validation, self.compiled = xp, X, Y, validation, compiled
         self.dtype, self.device = X.dtype, array_api_compat.device(X)
 
     def epoch(self, state, settings, loss, with_cost):
-        """One pass over the data: see :func:`run_epoch`."""
-        return run_epoch(self.xp, self.X, self.Y, state, settings, loss, with_cost)
+        """One pass over the data: see :func:`run_epoch` (through the ``compiled`` step when there is one)."""
+        return run_epoch(self.xp, self.X, self.Y, state, settings, loss, with_cost, self.compiled)
 
     def evaluate(self, parameters, settings, loss):
         """``(cost, score)`` of ``parameters`` on the validation data, as Python floats."""

@@ -39,15 +39,22 @@ SCALE_SPREAD = 1e3
 def warn_if_unscaled(xp, X, name="X"):
     """Warn once when the features' standard deviations (each row's, over the samples) are more than
     :data:`SCALE_SPREAD` apart: gradient descent then crawls along the small ones. One host read."""
-    std = xp.std(X, axis=1)
-    smallest = xp.min(xp.where(std > 0, std, xp.full_like(std, math.inf)))
-    if not bool(xp.max(std) > SCALE_SPREAD * smallest):
+    warn_if_spread(xp, xp.std(X, axis=1), name, stacklevel=4)
+
+
+def warn_if_spread(xp, std, name="X", stacklevel=3):
+    """:func:`warn_if_unscaled` from the features' standard deviations ``std (n_x,)``. Features
+    constant up to rounding (a standard deviation within 1000 epsilons of the largest) are left out."""
+    largest = xp.max(std)
+    floor = 1e3 * xp.finfo(std.dtype).eps * largest
+    smallest = xp.min(xp.where(std > floor, std, xp.full_like(std, math.inf)))
+    if not bool(largest > SCALE_SPREAD * smallest):
         return
     warnings.warn(
-        f"{name}'s features have standard deviations from {float(smallest):.3g} to {float(xp.max(std)):.3g}, "
+        f"{name}'s features have standard deviations from {float(smallest):.3g} to {float(largest):.3g}, "
         f"over {SCALE_SPREAD:.0e} apart: standardize them (subtract each feature's mean and divide by its "
         "standard deviation, from the training data) or training may crawl or stall",
-        UserWarning, stacklevel=3,
+        UserWarning, stacklevel=stacklevel,
     )
 
 

@@ -155,6 +155,17 @@ def test_out_of_core_zarr_larger_than_a_worker_trains(tmp_path, scheduler_warnin
     np.testing.assert_allclose(model.costs_, reference.costs_, rtol=1e-5)
 
 
+def test_an_hdf5_file_trains_through_h5py(client, scheduler_warnings, tmp_path):
+    h5py = pytest.importorskip("h5py")
+    dims, X, Y = PROBLEMS["binary_cross_entropy"]
+    with h5py.File(tmp_path / "data.h5", "w") as file:
+        file["X"], file["Y"] = X, Y
+    with h5py.File(tmp_path / "data.h5", "r") as file:
+        Xh, Yh = da.from_array(file["X"], chunks=(2, 80)), da.from_array(file["Y"], chunks=(1, 80))
+        model = nnxp.NeuralNetwork(dims, num_iterations=5).fit(Xh, Yh)
+    _assert_same_parameters(model, nnxp.NeuralNetwork(dims, num_iterations=5).fit(X, Y))
+
+
 def test_bad_dask_input_is_named(client):
     dims, X, Y = PROBLEMS["binary_cross_entropy"]
     Xd, Yd = _chunked(X, Y)

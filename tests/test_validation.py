@@ -135,3 +135,20 @@ def test_features_of_wildly_different_scales_draw_one_warning():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         nnxp.NeuralNetwork([30, 1], num_iterations=1).fit(scaled.X_train, scaled.Y_train)
+
+
+def test_a_feature_constant_up_to_rounding_is_not_a_scale():
+    """Standardized data whose subset leaves a column constant up to rounding (std 1e-16, not 0) is
+    scaled: no warning; a real feature a million times smaller still draws one."""
+    import warnings
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((3, 50))
+    X[2] = 0.3 + 1e-16 * rng.standard_normal(50)
+    Y = (X[0:1] > 0).astype(float)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        nnxp.NeuralNetwork([3, 1], num_iterations=1).fit(X, Y)
+    X[2] = 1e-6 * rng.standard_normal(50)
+    with pytest.warns(UserWarning, match="over 1e\\+03 apart"):
+        nnxp.NeuralNetwork([3, 1], num_iterations=1).fit(X, Y)

@@ -1,0 +1,86 @@
+"""Compiled training steps: ``jax.jit`` on JAX arrays by default, ``torch.compile`` when asked, the same
+results as the eager step to rounding, and warnings where nothing compiles."""
+
+import numpy as np
+import pytest
+
+import nnxp
+import nnxp.step
+from nnxp.datasets import load
+
+SETTINGS = dict(optimizer="adam", learning_rate=0.01, batch_size=100, keep_prob=0.8, l2=0.1, decay_rate=0.1,
+                num_iterations=6, cost_every=2, seed=4)
+"""Everything a step holds: mini-batches (the last one partial), dropout, L2, Adam, decay."""
+
+
+@pytest.fixture
+def traced(monkeypatch):
+    """Counts the calls of the step's Python function: once per step eagerly, once per trace compiled."""
+    calls = []
+    original = nnxp.step.update_step
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(nnxp.step, "update_step", counted)
+    return calls
+
+
+def _digits():
+    digits = load("digits", classes=10)
+    return digits.X_train[:, :450], digits.Y_train[:, :450]  # 5 batches: 4 of 100 and one of 50
+
+
+def test_jax_fit_runs_one_jitted_step_with_the_eager_results(traced):
+    jax = pytest.importorskip("jax")
+    jax.config.update("jax_enable_x64", True)
+    X, Y = (jax.numpy.asarray(a) for a in _digits())
+    eager = nnxp.NeuralNetwork([64, 16, 10], **SETTINGS).fit(X, Y, compile=False)
+    assert len(traced) == 6 * 5  # every step ran the Python function
+    traced.clear()
+    jitted = nnxp.NeuralNetwork([64, 16, 10], **SETTINGS).fit(X, Y)  # compile=None: jax.jit
+    assert len(traced) <= 4  # traced once per (with_cost, batch width): never per step
+    for key, value in eager.parameters_.items():
+        np.testing.assert_allclose(np.asarray(jitted.parameters_[key]), np.asarray(value), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(jitted.costs_, eager.costs_, rtol=1e-12)
+    assert isinstance(jitted.parameters_["W1"], jax.Array)
+
+
+def test_compile_true_where_nothing_compiles_warns_and_runs_eagerly(traced):
+    X, Y = _digits()
+    with pytest.warns(UserWarning, match="has no compiler nnxp uses; the step runs eagerly"):
+        model = nnxp.NeuralNetwork([64, 16, 10], **SETTINGS).fit(X, Y, compile=True)
+    assert len(traced) == 6 * 5
+    reference = nnxp.NeuralNetwork([64, 16, 10], **SETTINGS).fit(X, Y)
+    for key, value in reference.parameters_.items():
+        np.testing.assert_array_equal(model.parameters_[key], value)
+
+
+@pytest.mark.slow
+def test_torch_compile_when_asked_gives_the_eager_results():
+    """``torch.compile`` (inductor: about half a minute of compiling here), or its warned fallback."""
+    torch = pytest.importorskip("torch")
+    X, Y = (torch.asarray(a) for a in _digits())
+    settings = {**SETTINGS, "keep_prob": 1.0, "num_iterations": 2}
+    eager = nnxp.NeuralNetwork([64, 16, 10], **settings).fit(X, Y)
+    compiled = nnxp.NeuralNetwork([64, 16, 10], **settings).fit(X, Y, compile=True)
+    for key, value in eager.parameters_.items():
+        torch.testing.assert_close(compiled.parameters_[key], value, rtol=1e-12, atol=1e-15)
+
+
+def test_a_failing_torch_compile_falls_back_with_a_warning(monkeypatch):
+    torch = pytest.importorskip("torch")
+
+    def broken(fn):
+        def fail(*args):
+            raise RuntimeError("no C++ compiler found")
+        return fail
+
+    monkeypatch.setattr(torch, "compile", broken)
+    X, Y = (torch.asarray(a) for a in _digits())
+    with pytest.warns(UserWarning, match=r"torch.compile failed \(RuntimeError: no C\+\+ compiler found\)"):
+        model = nnxp.NeuralNetwork([64, 16, 10], **SETTINGS).fit(X, Y, compile=True)
+    reference = nnxp.NeuralNetwork([64, 16, 10], **SETTINGS).fit(X, Y)
+    for key, value in reference.parameters_.items():
+        torch.testing.assert_close(model.parameters_[key], value, rtol=0, atol=0)
