@@ -84,6 +84,7 @@ def test_each_step_is_one_task_per_chunk_plus_the_tree_on_the_workers(client, sc
     assert counts[0]["evaluation_sums"] == counts[1]["evaluation_sums"] == 8  # the final guard's pass
 
 
+@pytest.mark.slow
 def test_validation_and_early_stopping_on_the_cluster(client, scheduler_warnings):
     digits = load("digits", classes=10)
     settings = dict(learning_rate=0.5, num_iterations=300, cost_every=5, early_stopping=2, tol=1e-3, seed=1)
@@ -97,6 +98,7 @@ def test_validation_and_early_stopping_on_the_cluster(client, scheduler_warnings
     _assert_same_parameters(model, reference, rtol=1e-10)
 
 
+@pytest.mark.slow
 def test_mini_batches_are_reproducible_resume_exactly_and_learn(client, scheduler_warnings, tmp_path):
     digits = load("digits", classes=10)
     Xd, Yd = _chunked(digits.X_train, digits.Y_train, 300)
@@ -134,6 +136,7 @@ def test_without_a_client_dasks_local_scheduler_does_the_same():
     _assert_same_parameters(model, reference)
 
 
+@pytest.mark.slow
 def test_out_of_core_zarr_larger_than_a_worker_trains(tmp_path, scheduler_warnings):
     """768 MB of float32 in zarr, workers limited to 200 MiB each: it streams chunk by chunk, never held
     whole, and gives the single-process result."""
@@ -222,6 +225,7 @@ def lazy_files(tmp_path_factory):
     return folder
 
 
+@pytest.mark.slow
 def test_the_command_line_trains_on_a_zarr_group(lazy_files, tmp_path):
     from test_cli import _ok
 
@@ -232,6 +236,7 @@ def test_the_command_line_trains_on_a_zarr_group(lazy_files, tmp_path):
     assert set(nnxp.load(tmp_path / "model.npz").preprocessing_) == {"mean", "std", "classes"}
 
 
+@pytest.mark.slow
 def test_the_command_line_trains_on_a_glob_of_csv_files(lazy_files, tmp_path):
     from test_cli import _ok
 

@@ -132,6 +132,7 @@ def test_cat_logistic_regression_reaches_the_course_accuracy(cat):
     assert model.score(X_train, Y_train) >= 0.99
 
 
+@pytest.mark.slow
 def test_cat_deep_network_reaches_the_course_accuracy(cat):
     """Course 1 week 4: [12288, 20, 7, 5, 1], np.random.seed(1), randn / sqrt(n[l-1]), 0.0075, 2500 -> 80%."""
     X_train, Y_train, X_test, Y_test = cat[:4]

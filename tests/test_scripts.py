@@ -98,3 +98,4 @@ def test_no_nvidia_smi_is_a_clear_error(tmp_path):
 @pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
 def test_gpu_check_is_executable():
     assert os.access(SCRIPT, os.X_OK)
+
