@@ -6,7 +6,6 @@ layers use ``hidden_activation``, the output layer the activation of the loss
 (sigmoid for binary, softmax for categorical cross-entropy, linear for squared error).
 """
 
-import contextlib
 import numbers
 import os
 
@@ -20,7 +19,6 @@ from .backend import (
     dtype_name,
     dtype_of,
     get_namespace,
-    is_out_of_memory,
     namespace,
     resolve_device,
     to_backend,
@@ -32,7 +30,7 @@ from .losses import get_loss, resolve_loss
 from .dropout import check_keep_prob
 from .optimizers import resolve_optimizer, schedule_lr_decay, update_lr
 from .step import compiled_step, forward_cost
-from .training import LocalRunner, TrainingState, out_of_memory_error, shuffle_seed, train
+from .training import LocalRunner, TrainingState, out_of_memory_explained, shuffle_seed, train
 from .validation import (
     check_choice,
     check_count,
@@ -233,7 +231,7 @@ class NeuralNetwork:
         if self.early_stopping is not None and validation_data is None:
             raise ValueError(f"early_stopping={self.early_stopping} needs validation_data=(X_v, Y_v) to watch")
         runner = self._runner(X, Y, validation_data, resume, compile)
-        with self._out_of_memory_explained(X):
+        with out_of_memory_explained(self, X):
             state = self._resumed_state() if resume else self._fresh_state(runner)
             try:
                 train(runner, state, self, self._loss, progress)
@@ -242,16 +240,6 @@ class NeuralNetwork:
                 raise
         self._keep(state)
         return self
-
-    @contextlib.contextmanager
-    def _out_of_memory_explained(self, X):
-        """Turn a library's out-of-memory error into a :class:`DeviceMemoryError` naming the sizes."""
-        try:
-            yield
-        except Exception as exc:
-            if not is_out_of_memory(exc):
-                raise
-            raise out_of_memory_error(self, X.shape[1], X.dtype, array_api_compat.device(X), exc) from exc
 
     def _runner(self, X, Y, validation_data, resume, compile=None):
         """Where the epochs run: the data's own library and device, or the chunks of Dask arrays."""
@@ -264,7 +252,22 @@ class NeuralNetwork:
         xp, X, Y = self._prepare_XY(X, Y, fitted=resume)
         warn_if_unscaled(xp, X)
         validation = None if validation_data is None else self._prepare_validation(xp, validation_data, X.dtype)
-        return LocalRunner(xp, X, Y, validation, compiled_step(xp, self, self._loss, compile))
+        return LocalRunner(xp, X, Y, validation, self._compiled_step(xp, compile))
+
+    def _compiled_step(self, xp, compile):
+        """The compiled step for ``xp``, kept while the settings it was traced with stay the same, so
+        that successive fits (``resume``, ``partial_fit``) do not compile again."""
+        key = (xp.__name__, compile, tuple(self.activations), self.l2, repr(self.optimizer), self.loss)
+        cached = self.__dict__.get("_step_cache")
+        if cached is None or cached[0] != key:
+            self._step_cache = cached = (key, compiled_step(xp, self, self._loss, compile))
+        return cached[1]
+
+    def __getstate__(self):
+        """Pickles without the compiled step (a library's function object): it is rebuilt when needed."""
+        state = dict(self.__dict__)
+        state.pop("_step_cache", None)
+        return state
 
     def _fresh_state(self, runner):
         parameters = initialize_parameters(

@@ -7,6 +7,7 @@ The only host synchronisations are the logged costs (every ``cost_every`` epochs
 validation data is given, its cost and score at the same epochs.
 """
 
+import contextlib
 import functools
 import math
 import numbers
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 
 import array_api_compat
 
-from .backend import epoch_seed, uniform_source
+from .backend import epoch_seed, is_out_of_memory, uniform_source
 from .optim import _mini_batches
 from .step import forward_cost, gradient_step
 
@@ -43,6 +44,18 @@ def out_of_memory_error(settings, m, dtype, device, exc):
         f"{dtype} ({sizes}); try a smaller batch_size, float32 or fewer samples. "
         f"The library said: {exc}"
     )
+
+
+@contextlib.contextmanager
+def out_of_memory_explained(settings, X):
+    """Turn a library's out-of-memory error while training on ``X`` into a :class:`DeviceMemoryError`
+    naming the sizes (:func:`out_of_memory_error`)."""
+    try:
+        yield
+    except Exception as exc:
+        if not is_out_of_memory(exc):
+            raise
+        raise out_of_memory_error(settings, X.shape[1], X.dtype, array_api_compat.device(X), exc) from exc
 
 
 @dataclass

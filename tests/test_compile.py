@@ -84,3 +84,20 @@ def test_a_failing_torch_compile_falls_back_with_a_warning(monkeypatch):
     reference = nnxp.NeuralNetwork([64, 16, 10], **SETTINGS).fit(X, Y)
     for key, value in reference.parameters_.items():
         torch.testing.assert_close(model.parameters_[key], value, rtol=0, atol=0)
+
+
+def test_resumed_fits_reuse_the_compiled_step_and_models_still_pickle(traced):
+    import pickle
+
+    jax = pytest.importorskip("jax")
+    X, Y = (jax.numpy.asarray(a) for a in _digits())
+    model = nnxp.NeuralNetwork([64, 16, 10], **{**SETTINGS, "num_iterations": 2}).fit(X, Y)
+    traced_once = len(traced)
+    for _ in range(3):
+        model.fit(X, Y, resume=True)
+    assert len(traced) == traced_once  # no new trace for the same settings
+    model.l2 = 0.0
+    model.fit(X, Y, resume=True)
+    assert len(traced) > traced_once  # another step: traced again
+    copy = pickle.loads(pickle.dumps(model))
+    np.testing.assert_array_equal(np.asarray(copy.predict(X)), np.asarray(model.predict(X)))
