@@ -165,6 +165,7 @@ class DaskRunner:
             grads = {key: value / m_b for key, value in sums.items()}
             if settings.l2:
                 grads = add_l2_gradients(grads, parameters, settings.l2, m_b)
+            if settings.l2 and with_cost:
                 J_sum = J_sum + _l2_cost(self.xp, parameters, settings.l2, m_b) * m_b
             t += 1
             parameters, optimizer_state = settings.optimizer.update(parameters, grads, optimizer_state,
