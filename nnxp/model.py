@@ -246,8 +246,10 @@ class NeuralNetwork:
         if array_api_compat.is_dask_array(X):
             from . import distributed
 
-            dtype = self.parameters_["W1"].dtype if resume else self.dtype or X.dtype
-            dtype = dtype_name(dtype) if str(dtype).endswith(("float32", "float64")) else "float64"
+            if resume:
+                dtype = dtype_name(self.parameters_["W1"].dtype)
+            else:  # as _prepare_X: float32 stays float32, anything else trains in float64
+                dtype = self.dtype or (X.dtype.name if X.dtype.name in ("float32", "float64") else "float64")
             return distributed.runner_for_fit(self, X, Y, validation_data, dtype)
         xp, X, Y = self._prepare_XY(X, Y, fitted=resume)
         warn_if_unscaled(xp, X)
