@@ -6,8 +6,10 @@ db = (1/m) sum dZ (dA0 is not computed: training never uses it).
 
 import functools
 
+import numpy as np
 import pytest
 
+import nnxp
 from nnxp.step import value_and_grad
 
 from .backends import get_backend
@@ -40,4 +42,9 @@ def test_logistic_regression(measure, impl, n_x, m):
         sync, rounds = backend.sync, None
     grads = measure(run, sync=sync, rounds=rounds,
                     group=f"logreg n_x={n_x} m={m}", impl=impl, n_x=n_x, m=m, flops=4 * n_x * m)
-    assert grads["dW1"].shape == (1, n_x)
+    # the gradients it timed are the formula's: dW = (1/m) (A - Y) X^T, db = (1/m) sum (A - Y)
+    W, b = problem.params["W1"], problem.params["b1"]
+    dZ = 1 / (1 + np.exp(-(W @ problem.X + b))) - problem.Y
+    np.testing.assert_allclose(nnxp.to_numpy(grads["dW1"]), dZ @ problem.X.T / m, rtol=1e-9, atol=1e-15)
+    np.testing.assert_allclose(nnxp.to_numpy(grads["db1"]), dZ.sum(axis=1, keepdims=True) / m, rtol=1e-9,
+                               atol=1e-15)

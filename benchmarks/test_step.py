@@ -6,6 +6,8 @@ and the step's matrix products alone, at every size, m and dtype of :mod:`benchm
 
 import pytest
 
+import nnxp
+
 from .config import DTYPES, LOOP_MAX_MACS, LOOP_ROUNDS, STEP_DIMS, STEP_M
 from .impls import STEP_BUILDERS
 from .problems import make_problem
@@ -15,11 +17,22 @@ from .problems import make_problem
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("m", STEP_M)
 @pytest.mark.parametrize("dims", STEP_DIMS, ids=lambda dims: "-".join(map(str, dims)))
-def test_training_step(measure, impl, dims, m, dtype):
+def test_training_step(measure, request, impl, dims, m, dtype):
     problem = make_problem(dims, m, dtype)
     if impl == "loops" and problem.flops // 2 > LOOP_MAX_MACS:
         pytest.skip(f"{problem.flops // 2:.1e} multiply-adds is too many for Python loops "
                     f"(limit {LOOP_MAX_MACS:.0e}, about 10^7 a second)")
     run, sync = STEP_BUILDERS[impl](problem)
-    measure(run, sync=sync, group=f"step {problem.label}", rounds=LOOP_ROUNDS if impl == "loops" else None,
-            impl=impl, dims=list(dims), m=m, dtype=dtype, flops=problem.flops)
+    result = measure(run, sync=sync, group=f"step {problem.label}", rounds=LOOP_ROUNDS if impl == "loops" else None,
+                     impl=impl, dims=list(dims), m=m, dtype=dtype, flops=problem.flops)
+    if request.config.getoption("benchmark_disable") and not impl.startswith(("matmul-", "sklearn")):
+        # run once (CI's smoke mode): the cost it computed is the problem's, from its initial parameters
+        cost = result[1] if isinstance(result, tuple) else result
+        assert float(cost) == pytest.approx(_reference_cost(problem), rel=1e-4 if dtype == "float32" else 1e-10)
+
+
+def _reference_cost(problem):
+    """The cross-entropy of the problem's initial parameters, in float64 on NumPy."""
+    params = {key: value.astype("float64") for key, value in problem.params.items()}
+    AL, caches = nnxp.model_forward(problem.X.astype("float64"), params, problem.activations)
+    return float(nnxp.compute_cost_from_logits(caches[-1][1], problem.Y.astype("float64")))
