@@ -129,7 +129,8 @@ def _batches(xp, X, Y, state, settings):
 def _mask_source(xp, X, state, settings):
     """The uniform source of this epoch's dropout masks (None without dropout): seeded from the
     model's seed and the epoch, so a resumed run draws what a straight one does."""
-    if all(keep == 1 for keep in settings.keep_probs):
+    keep = settings.keep_prob  # one float for every hidden layer, or one per layer (checked when set)
+    if keep == 1 if isinstance(keep, float) else all(k == 1 for k in keep):
         return None
     return uniform_source(xp, array_api_compat.device(X), epoch_seed(state.shuffle_seed, state.iterations_done))
 
