@@ -136,9 +136,11 @@ def linear_activation_backward(dA, cache, activation):
     return _activation_backward(namespace(dA, A_prev, W, b, Z), dA, cache, activation, None)
 
 
-def _model_backward(xp, AL, Y, caches, activations, need_dA0=True, masks=None):
+def _model_backward(xp, AL, Y, caches, activations, need_dA0=True, masks=None, consume=False):
     """Backpropagation; with dropout ``masks`` (as for :func:`_model_forward`) dA{l} is multiplied
-    by the same mask as A{l} was."""
+    by the same mask as A{l} was. With ``consume`` (the training step, which owns ``caches``) each
+    layer's cache is dropped from the list once used and dA1..dA{L-1} are not kept, so every Z, A
+    and dA is freed as soon as the pass is past it."""
     L = len(caches)
     grads = {}
     dZ = AL - Y  # every loss's canonical output: dJ/dZL without dividing by g'(ZL)
@@ -147,9 +149,12 @@ def _model_backward(xp, AL, Y, caches, activations, need_dA0=True, masks=None):
         mask = masks[l - 1] if masks else None
         if mask is not None:
             dA = dA * mask
-        grads[f"dA{l}"] = dA
+        if not consume:
+            grads[f"dA{l}"] = dA
         # A{l} is the A_prev of layer l + 1, unless dropout scaled that one: then it is recomputed
         A = caches[l][0][0] if mask is None else None
+        if consume:
+            caches[l] = None
         dA, grads[f"dW{l}"], grads[f"db{l}"] = _activation_backward(
             xp, dA, caches[l - 1], activations[l - 1], A, l > 1 or need_dA0
         )

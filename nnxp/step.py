@@ -32,14 +32,14 @@ def value_and_grad(xp, X, Y, parameters, activations, loss, *, l2=0.0, with_cost
                    masks=None):
     """``(J, grads)`` of the batch: the cost (None unless ``with_cost``) and its gradients.
 
-    ``grads`` holds ``dW{l}``, ``db{l}`` (plus ``(l2 / m) W{l}`` when ``l2``), ``dA1..dA{L-1}``
-    and, with ``need_dA0``, ``dA0``. ``masks``: dropout's ``D{l} / keep_prob{l}`` per hidden layer
+    ``grads`` holds ``dW{l}``, ``db{l}`` (plus ``(l2 / m) W{l}`` when ``l2``) and, with
+    ``need_dA0``, ``dA0``; each layer's Z, A and dA is freed as soon as the backward pass is past it. ``masks``: dropout's ``D{l} / keep_prob{l}`` per hidden layer
     (see :mod:`nnxp.dropout`), applied in both passes; J is then the cost of the thinned network.
     One forward and one backward pass; no host reads.
     """
     AL, caches = _model_forward(xp, X, parameters, activations, masks)
     J = _cost(xp, caches, Y, parameters, loss, l2) if with_cost else None
-    grads = _model_backward(xp, AL, Y, caches, activations, need_dA0, masks)
+    grads = _model_backward(xp, AL, Y, caches, activations, need_dA0, masks, consume=True)
     if l2:
         grads = add_l2_gradients(grads, parameters, l2, X.shape[1])
     return J, grads
