@@ -9,12 +9,10 @@ guard are outside it). It prints a markdown table and the per-step overhead of D
 """
 
 import argparse
-import json
-import os
 import statistics
-import subprocess
-import sys
 import time
+
+from .runner import measure_in_child
 
 DIMS = [784, 128, 1]
 
@@ -54,13 +52,8 @@ def measure(kind, m, epochs, workers):
 
 
 def _child(kind, m, epochs, workers):
-    env = {**os.environ, "OMP_NUM_THREADS": str(workers if kind == "numpy" else 1),
-           "OPENBLAS_NUM_THREADS": str(workers if kind == "numpy" else 1)}
-    env.pop("OPENBLAS_CORETYPE", None), env.pop("OPENBLAS_L2_SIZE", None)
-    code = (f"from benchmarks.dask_scaling import measure; import json; "
-            f"print(json.dumps(measure({kind!r}, {m}, {epochs}, {workers})))")
-    out = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    """``measure`` in its own process: NumPy with ``workers`` threads, Dask's workers with one each."""
+    return measure_in_child("dask_scaling", (kind, m, epochs, workers), workers if kind == "numpy" else 1)
 
 
 def main(argv=None):

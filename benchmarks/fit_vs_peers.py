@@ -15,12 +15,10 @@ median of ``--rounds``. ``--memory`` adds tracemalloc's peak for one NumPy itera
 """
 
 import argparse
-import json
-import os
 import statistics
-import subprocess
-import sys
 import time
+
+from .runner import measure_in_child
 
 NETWORKS = [((64, 16, 8, 1), 256), ((784, 256, 128, 1), 2048), ((4096, 1024, 1024, 1), 2048)]
 PAIRS = [("nnxp-fit-numpy", "numpy-minimal"), ("nnxp-fit-torch", "torch-eager"), ("nnxp-fit-jax", "jax-jit")]
@@ -107,14 +105,7 @@ def measure(name, dims, m, rounds, memory):
 
 
 def _child(name, dims, m, args):
-    env = {**os.environ, **{key: str(args.threads) for key in
-                            ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NNXP_BENCH_THREADS")}}
-    env.pop("OPENBLAS_CORETYPE", None), env.pop("OPENBLAS_L2_SIZE", None)
-    code = (f"import json, torch; torch.set_num_threads({args.threads}); "
-            f"from benchmarks.fit_vs_peers import measure; "
-            f"print(json.dumps(measure({name!r}, {tuple(dims)!r}, {m}, {args.rounds}, {args.memory})))")
-    out = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return measure_in_child("fit_vs_peers", (name, tuple(dims), m, args.rounds, args.memory), args.threads)
 
 
 def main(argv=None):

@@ -7,6 +7,7 @@ are set on some machines for old OpenBLAS builds and slow a current NumPy. Which
 kernel then ran is recorded by threadpoolctl in the JSON.
 """
 
+import json
 import os
 import subprocess
 import sys
@@ -18,12 +19,28 @@ THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"
 UNSET = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 
 
+def pinned_env(threads):
+    """This environment with ``threads`` set in every thread variable and the OpenBLAS ones unset."""
+    env = {k: v for k, v in os.environ.items() if k not in UNSET}
+    env.update({name: str(threads) for name in THREAD_VARIABLES})
+    return env
+
+
 def child_env(impl, threads, full, options):
     """The environment of the process that benchmarks ``impl``; ``options`` are extra NNXP_BENCH_* values."""
-    env = {k: v for k, v in os.environ.items() if k not in UNSET}
-    env.update({name: str(threads) for name in THREAD_VARIABLES}, NNXP_BENCH_IMPL=impl, **options)
+    env = pinned_env(threads)
+    env.update(NNXP_BENCH_IMPL=impl, **options)
     env["NNXP_BENCH_FULL"] = "1" if full else "0"
     return env
+
+
+def measure_in_child(module, args, threads):
+    """``benchmarks.<module>.measure(*args)`` in a fresh process with ``threads`` threads pinned (as for
+    the suites): the JSON it returns. The scripts' way of timing each implementation on its own."""
+    code = f"import json; from benchmarks.{module} import measure; print(json.dumps(measure(*{tuple(args)!r})))"
+    out = subprocess.run([sys.executable, "-c", code], env=pinned_env(threads), cwd=REPO, check=True,
+                         capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def run_impl(impl, raw_dir, *, threads, full, rounds, options, pytest_args=()):

@@ -8,12 +8,10 @@ early), float64. It prints the median fit seconds of ``--rounds`` and the test a
 """
 
 import argparse
-import json
-import os
 import statistics
-import subprocess
-import sys
 import time
+
+from .runner import measure_in_child
 
 DATA = ("digits", "breast_cancer")
 
@@ -49,12 +47,7 @@ def measure(estimator, data, epochs, rounds):
 
 
 def _child(estimator, data, args):
-    env = {**os.environ, **{key: str(args.threads) for key in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS")}}
-    env.pop("OPENBLAS_CORETYPE", None), env.pop("OPENBLAS_L2_SIZE", None)
-    code = (f"import json; from benchmarks.sklearn_speed import measure; "
-            f"print(json.dumps(measure({estimator!r}, {data!r}, {args.epochs}, {args.rounds})))")
-    out = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return measure_in_child("sklearn_speed", (estimator, data, args.epochs, args.rounds), args.threads)
 
 
 def main(argv=None):

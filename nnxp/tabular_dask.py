@@ -79,29 +79,42 @@ def _targets(y, task, where):
     return (y.reshape(1, -1) if y.ndim == 1 else y).astype(np.float64), {}
 
 
+def split_columns(X, Y, fraction, seed):
+    """A :class:`~nnxp.datasets.Split` of lazy ``X``, ``Y``: ``fraction`` of the columns, drawn from
+    ``seed`` (not stratified), held out; both parts keep the columns' order."""
+    m = X.shape[1]
+    held = np.sort(np.random.default_rng(seed).permutation(m)[: round(fraction * m)])
+    kept = np.setdiff1d(np.arange(m), held)
+    return Split(X[:, kept], Y[:, kept], X[:, held], Y[:, held])
+
+
+def _statistics(A):
+    """``(mean, std)``, each ``(rows, 1)``, of lazy ``A`` over its columns in one pass; a constant row
+    gets std 1, as :func:`nnxp.datasets.standardization` gives it."""
+    import dask
+
+    mean, std = dask.compute(A.mean(axis=1, keepdims=True), A.std(axis=1, keepdims=True))
+    std[std == 0] = 1.0
+    return mean, std
+
+
 def prepare(X, y, task, *, test_size=0.2, seed=0, where="--zarr", names=None, target=None):
     """:class:`~nnxp.tabular.Prepared` lazy data of Dask ``X (n_x, m)`` and targets ``y``: the task
     (``task`` None: inferred), the test split, the standardized features (and regression targets)."""
-    import dask
     import dask.array as da
 
     if task is None:
         values = da.unique(y.ravel()).compute() if y.ndim == 1 or y.shape[0] == 1 else np.zeros(0)
         task = _task(values) if values.size else "regression"
     Y, preprocessing = _targets(y, task, where)
-    m = X.shape[1]
-    test = np.sort(np.random.default_rng(seed).permutation(m)[: round(test_size * m)])
-    train = np.setdiff1d(np.arange(m), test)
-    split = Split(X[:, train], Y[:, train], X[:, test], Y[:, test])
-    mean, std = dask.compute(split.X_train.mean(axis=1, keepdims=True), split.X_train.std(axis=1, keepdims=True))
-    std[std == 0] = 1.0
+    split = split_columns(X, Y, test_size, seed)
+    mean, std = _statistics(split.X_train)
     preprocessing.update(mean=mean, std=std)
     if names is not None:
         preprocessing.update(feature_names=names, target=np.array(str(target)))
     split = split._replace(X_train=(split.X_train - mean) / std, X_test=(split.X_test - mean) / std)
     if task == "regression":
-        y_mean, y_std = dask.compute(split.Y_train.mean(axis=1, keepdims=True), split.Y_train.std(axis=1, keepdims=True))
-        y_std[y_std == 0] = 1.0
+        y_mean, y_std = _statistics(split.Y_train)
         split = split._replace(Y_train=(split.Y_train - y_mean) / y_std, Y_test=(split.Y_test - y_mean) / y_std)
         if y_mean.size == 1:
             preprocessing.update(target_mean=y_mean.reshape(()), target_std=y_std.reshape(()))

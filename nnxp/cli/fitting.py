@@ -10,6 +10,7 @@ import tempfile
 import array_api_compat
 import numpy as np
 
+from .. import tabular_dask
 from ..datasets import train_test_split
 from .cluster import chunked, cluster
 from .options import INTERRUPTED
@@ -85,13 +86,10 @@ def watched(split, args, model):
     if model.early_stopping is None:
         return split.X_train, split.Y_train, {}
     if array_api_compat.is_dask_array(split.X_train):  # lazy data: a random (unstratified) share of the columns
-        m = split.X_train.shape[1]
-        held = np.sort(np.random.default_rng(args.seed).permutation(m)[: round(args.validation_size * m)])
-        kept = np.setdiff1d(np.arange(m), held)
-        X, Y = split.X_train, split.Y_train
-        return X[:, kept], Y[:, kept], {"validation_data": (X[:, held], Y[:, held])}
-    part = train_test_split(split.X_train, split.Y_train, test_size=args.validation_size, seed=args.seed,
-                            stratify=model.is_classifier)
+        part = tabular_dask.split_columns(split.X_train, split.Y_train, args.validation_size, args.seed)
+    else:
+        part = train_test_split(split.X_train, split.Y_train, test_size=args.validation_size, seed=args.seed,
+                                stratify=model.is_classifier)
     return part.X_train, part.Y_train, {"validation_data": (part.X_test, part.Y_test)}
 
 
