@@ -104,27 +104,25 @@ class DaskRunner:
         self.delayed, self.client, self.spec = dask.delayed, active_client(), spec
         self.xp = namespace(X._meta)
         self.dtype, self.device = getattr(self.xp, spec.dtype), array_api_compat.device(X._meta)
-        self.held = []
-        self.chunks = self._placed(X, Y)
+        self.X, self.Y = self._placed(X, Y)
         self.validation = None if validation is None else self._placed(*validation)
         self.m, self.sizes = X.shape[1], [int(size) for size in X.chunks[1]]
 
     def _placed(self, X, Y):
-        """The ``(X_c, Y_c)`` chunk pairs (Dask delayed objects, made once), X and Y persisted on the
-        workers first when a client has room for them (half its memory; the persisted arrays are kept in
-        ``self.held``, whose futures keep the chunks on the workers)."""
-        if self.client is not None:
-            memory = sum(w.get("memory_limit") or 0 for w in self.client.scheduler_info()["workers"].values())
-            if memory and X.nbytes + Y.nbytes < memory / 2:
-                X, Y = self.client.persist([X, Y])
-        self.held.extend([X, Y])
-        return list(zip(X.to_delayed().ravel(), Y.to_delayed().ravel()))
+        """X and Y persisted on the workers when a client has room for them (half its memory)."""
+        if self.client is None:
+            return X, Y
+        memory = sum(w.get("memory_limit") or 0 for w in self.client.scheduler_info()["workers"].values())
+        if memory and X.nbytes + Y.nbytes < memory / 2:
+            return tuple(self.client.persist([X, Y]))
+        return X, Y
 
-    def _reduce(self, task, pairs, parameters, extra=lambda c: ()):
-        """``task(X_c, Y_c, packed, spec, *extra(c))`` on every chunk pair c, tree-summed: ``(m, J, sums)``."""
+    def _reduce(self, task, X, Y, parameters, extra=lambda c: ()):
+        """``task(X_c, Y_c, packed, spec, *extra(c))`` on every chunk c, tree-summed: ``(m, J, sums)``."""
         packed = None if parameters is None else [parameters[key] for key in self.spec.keys]
         if self.client is not None and packed is not None:
             packed = self.client.scatter([packed], broadcast=True, hash=False)[0]
+        pairs = zip(X.to_delayed().ravel(), Y.to_delayed().ravel())
         parts = [self.delayed(task, pure=False)(x, y, packed, self.spec, *extra(c)) for c, (x, y) in enumerate(pairs)]
         while len(parts) > 1:
             parts = [self.delayed(chunks.add, pure=False)(*parts[k:k + 2]) if k + 1 < len(parts) else parts[k]
@@ -136,7 +134,7 @@ class DaskRunner:
     def check(self):
         """Check every chunk on the workers (finite X, valid labels); warn, as ``fit`` does, when the
         features' standard deviations are over a thousand times apart (from the chunks' moments)."""
-        m, _, moments = self._reduce(chunks.check_chunk, self.chunks, None, lambda c: (c,))
+        m, _, moments = self._reduce(chunks.check_chunk, self.X, self.Y, None, lambda c: (c,))
         sums, squares = np.asarray(moments)
         std = np.sqrt(np.maximum(squares / m - (sums / m) ** 2, 0))
         warn_if_spread(namespace(std), std, stacklevel=5)
@@ -163,7 +161,7 @@ class DaskRunner:
                 seed = (base + (b * len(self.sizes) + c) * MASK_STRIDE) % 2**32 if dropout else None
                 return None if columns is None else columns[c], with_cost, seed
 
-            m_b, J_sum, sums = self._reduce(chunks.gradient_sums, self.chunks, parameters, extra)
+            m_b, J_sum, sums = self._reduce(chunks.gradient_sums, self.X, self.Y, parameters, extra)
             grads = {key: value / m_b for key, value in sums.items()}
             if settings.l2:
                 grads = add_l2_gradients(grads, parameters, settings.l2, m_b)
@@ -175,18 +173,18 @@ class DaskRunner:
             total = total + J_sum
         return parameters, optimizer_state, t, self.xp.asarray(total / self.m) if with_cost else None
 
-    def sums(self, pairs, parameters):
-        """``(m, J_sum, score_sums)`` of ``parameters`` on the chunk ``pairs``: no L2 term, no dropout."""
-        return self._reduce(chunks.evaluation_sums, pairs, parameters)
+    def sums(self, X, Y, parameters):
+        """``(m, J_sum, score_sums)`` of ``parameters`` on chunks ``X``, ``Y``: no L2 term, no dropout."""
+        return self._reduce(chunks.evaluation_sums, X, Y, parameters)
 
     def evaluate(self, parameters, settings, loss):
         """``(cost, score)`` of ``parameters`` on the validation chunks, as Python floats."""
-        m, J_sum, sums = self.sums(self.validation, parameters)
+        m, J_sum, sums = self.sums(*self.validation, parameters)
         return float(J_sum) / m, loss.score_from_sums(self.xp.asarray(sums), m)
 
     def final_cost(self, parameters, settings, loss):
         """The cost (no L2 term) of ``parameters`` on all the training chunks: a 0-d array."""
-        m, J_sum, _ = self.sums(self.chunks, parameters)
+        m, J_sum, _ = self.sums(self.X, self.Y, parameters)
         return self.xp.asarray(J_sum / m)
 
 
@@ -221,5 +219,5 @@ def evaluation(model, X, Y):
     """``(cost, score)`` of the fitted ``model`` on Dask ``X``/``Y``, chunk by chunk: Python floats."""
     X, Y = align(X, Y, model.layer_dims[0])
     runner = DaskRunner(spec_of(model, str(model.parameters_["W1"].dtype)), X, Y)
-    m, J_sum, sums = runner.sums(runner.chunks, model.parameters_)
+    m, J_sum, sums = runner.sums(X, Y, model.parameters_)
     return float(J_sum) / m, model._loss.score_from_sums(runner.xp.asarray(sums), m)
