@@ -21,6 +21,7 @@ Needs Dask (extra ``dask``).
 """
 
 import math
+from concurrent.futures import CancelledError
 
 import array_api_compat
 import numpy as np
@@ -28,10 +29,18 @@ import numpy as np
 from . import distributed_chunks as chunks
 from .backend import epoch_seed, host_rng, namespace
 from .optim import _l2_cost, add_l2_gradients
+from .training import DeviceMemoryError
 from .validation import warn_if_spread
 
 MASK_STRIDE = 0x85EBCA6B
 """Spacing of the dropout seeds of successive (batch, chunk) pairs within an epoch."""
+
+LOST_STEP_RETRIES = 3
+"""Times a step is run again when the workers holding its scattered parameters were lost."""
+
+
+class WorkersLostError(ConnectionError):
+    """The Dask workers of a step kept being lost; ``fit`` keeps the last completed iteration."""
 
 
 def _dask():
@@ -117,19 +126,41 @@ class DaskRunner:
             return tuple(self.client.persist([X, Y]))
         return X, Y
 
-    def _reduce(self, task, X, Y, parameters, extra=lambda c: ()):
-        """``task(X_c, Y_c, packed, spec, *extra(c))`` on every chunk c, tree-summed: ``(m, J, sums)``."""
-        packed = None if parameters is None else [parameters[key] for key in self.spec.keys]
-        if self.client is not None and packed is not None:
-            packed = self.client.scatter([packed], broadcast=True, hash=False)[0]
+    def _tree(self, task, X, Y, packed, extra):
+        """The delayed tree sum of ``task(X_c, Y_c, packed, spec, *extra(c))`` over the chunks c."""
         pairs = zip(X.to_delayed().ravel(), Y.to_delayed().ravel())
         parts = [self.delayed(task, pure=False)(x, y, packed, self.spec, *extra(c)) for c, (x, y) in enumerate(pairs)]
         while len(parts) > 1:
             parts = [self.delayed(chunks.add, pure=False)(*parts[k:k + 2]) if k + 1 < len(parts) else parts[k]
                      for k in range(0, len(parts), 2)]
-        if self.client is not None:
-            return self.client.compute(parts[0], sync=True)
-        return parts[0].compute()
+        return parts[0]
+
+    def _reduce(self, task, X, Y, parameters, extra=lambda c: ()):
+        """``task(X_c, Y_c, packed, spec, *extra(c))`` on every chunk c, tree-summed: ``(m, J, sums)``.
+
+        On a client the parameters are scattered to every worker; scattered data has no recipe, so
+        when the workers holding it die (a nanny restarting them for memory) the step is cancelled
+        and run again, at most ``LOST_STEP_RETRIES`` times; workers dying in a chunk's task again and
+        again raise a :class:`~nnxp.training.DeviceMemoryError` naming the chunk size.
+        """
+        packed = None if parameters is None else [parameters[key] for key in self.spec.keys]
+        if self.client is None:
+            return self._tree(task, X, Y, packed, extra).compute()
+        from distributed import KilledWorker
+
+        for _ in range(LOST_STEP_RETRIES + 1):
+            scattered = None if packed is None else self.client.scatter([packed], broadcast=True, hash=False)[0]
+            try:
+                return self.client.compute(self._tree(task, X, Y, scattered, extra), sync=True)
+            except CancelledError as exc:
+                lost = exc
+            except KilledWorker as exc:
+                raise DeviceMemoryError(
+                    f"Dask workers died again and again running one chunk's task ({exc.task}): most often a chunk of "
+                    f"X ({X.nbytes / X.npartitions / 2**20:,.1f} MiB) needs more than a worker's memory; rechunk X "
+                    f"smaller along the samples or give the workers more memory") from exc
+        raise WorkersLostError(f"a training step was cancelled {LOST_STEP_RETRIES + 1} times: the Dask workers "
+                               f"holding its parameters kept being lost ({lost})") from lost
 
     def check(self):
         """Check every chunk on the workers (finite X, valid labels); warn, as ``fit`` does, when the

@@ -217,16 +217,16 @@ class NeuralNetwork:
         ``validation_data=(X_v, Y_v)`` records ``validation_costs_`` and ``validation_scores_``
         (what :meth:`score` measures) at the iterations that log a cost. ``progress(done, cost)``
         is called on the host after every iteration with the last logged cost; returning True stops
-        training after that iteration. Features whose
-        scales are over a thousand times apart draw a UserWarning: standardize them first.
+        training after that iteration. Features whose scales are over a thousand times apart draw a
+        UserWarning: standardize them first.
         Dask arrays (chunked along the samples; ``validation_data`` too) train data-parallel on
         their cluster, the parameters on the driver (:mod:`nnxp.distributed`). ``compile``: the step
         (forward, cost, backward, update) is compiled where that is known to help (None: ``jax.jit``
         on JAX arrays); True also tries ``torch.compile`` on torch tensors, False never compiles.
 
-        Raises :class:`TrainingDivergedError`, keeping the model as it was, when the cost
-        stops being finite. On KeyboardInterrupt the model keeps the last completed
-        iteration's state (so it can be saved and resumed), then the interrupt goes on.
+        Raises :class:`TrainingDivergedError`, keeping the model as it was, when the cost stops being
+        finite. On KeyboardInterrupt, or a ConnectionError (a Dask cluster's workers lost again and
+        again), the model keeps the last completed iteration's state, then the exception goes on.
         """
         if self.early_stopping is not None and validation_data is None:
             raise ValueError(f"early_stopping={self.early_stopping} needs validation_data=(X_v, Y_v) to watch")
@@ -235,7 +235,7 @@ class NeuralNetwork:
             state = self._resumed_state() if resume else self._fresh_state(runner)
             try:
                 train(runner, state, self, self._loss, progress)
-            except KeyboardInterrupt:
+            except (KeyboardInterrupt, ConnectionError):
                 self._keep(state)
                 raise
         self._keep(state)

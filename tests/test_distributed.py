@@ -138,8 +138,8 @@ def test_without_a_client_dasks_local_scheduler_does_the_same():
 
 @pytest.mark.slow
 def test_out_of_core_zarr_larger_than_a_worker_trains(tmp_path, scheduler_warnings):
-    """768 MB of float32 in zarr, workers limited to 200 MiB each: it streams chunk by chunk, never held
-    whole, and gives the single-process result."""
+    """768 MB of float32 in zarr, more than the two workers' 300 MiB each together: it streams chunk by
+    chunk, never held whole, and gives the single-process result."""
     zarr = pytest.importorskip("zarr")
     n_x, m, chunk = 48, 4_000_000, 100_000
     X = da.random.default_rng(0).standard_normal((n_x, m), chunks=(n_x, chunk), dtype=np.float32)
@@ -147,15 +147,51 @@ def test_out_of_core_zarr_larger_than_a_worker_trains(tmp_path, scheduler_warnin
     da.to_zarr(X, tmp_path / "X.zarr")
     da.to_zarr(Y, tmp_path / "Y.zarr")
     settings = dict(hidden_activation="tanh", learning_rate=0.5, num_iterations=2, cost_every=1)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, memory_limit="200MiB",
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, memory_limit="300MiB",
                                   dashboard_address=":0") as cluster, distributed.Client(cluster):
         Xz, Yz = da.from_zarr(tmp_path / "X.zarr"), da.from_zarr(tmp_path / "Y.zarr")
-        assert Xz.nbytes > 3 * 200 * 2**20
+        assert Xz.nbytes > 2 * 300 * 2**20
         model = nnxp.NeuralNetwork([n_x, 4, 1], **settings).fit(Xz, Yz)
     reference = nnxp.NeuralNetwork([n_x, 4, 1], **settings).fit(zarr.open_array(tmp_path / "X.zarr")[...],
                                                                    zarr.open_array(tmp_path / "Y.zarr")[...])
     _assert_same_parameters(model, reference, rtol=1e-5)  # float32 sums in another order
     np.testing.assert_allclose(model.costs_, reference.costs_, rtol=1e-5)
+
+
+def _restarting_workers_before_step(client, monkeypatch, step):
+    """Make the ``step``-th ``client.compute`` of a fit restart every worker first: the parameters just
+    scattered to them are lost, as when a nanny restarts workers that ran out of memory."""
+    compute, calls = client.compute, []
+
+    def compute_after_a_restart(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == step:
+            client.restart_workers(list(client.scheduler_info()["workers"]))
+        return compute(*args, **kwargs)
+
+    monkeypatch.setattr(client, "compute", compute_after_a_restart)
+    return calls
+
+
+def test_a_step_whose_workers_were_lost_runs_again(monkeypatch):
+    dims, X, Y = PROBLEMS["binary_cross_entropy"]
+    settings = dict(optimizer="adam", num_iterations=6, cost_every=2)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=":0") as cluster, \
+            distributed.Client(cluster) as client:
+        calls = _restarting_workers_before_step(client, monkeypatch, step=4)
+        model = nnxp.NeuralNetwork(dims, **settings).fit(*_chunked(X, Y))
+    assert len(calls) == 1 + 6 + 1 + 1  # the input check, 6 steps, the final guard, step 3 run again
+    _assert_same_parameters(model, nnxp.NeuralNetwork(dims, **settings).fit(X, Y))
+
+
+@pytest.mark.slow
+def test_chunks_too_big_for_the_workers_are_named():
+    X = da.random.default_rng(0).standard_normal((50, 400_000), chunks=(50, 400_000), dtype=np.float32)
+    Y = (X[:1] > 0).astype(np.float32)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, memory_limit="150MiB",
+                                  dashboard_address=":0") as cluster, distributed.Client(cluster):
+        with pytest.raises(nnxp.DeviceMemoryError, match=r"Dask workers died .* a chunk of X \(76.3 MiB\)"):
+            nnxp.NeuralNetwork([50, 4, 1], num_iterations=2).fit(X, Y)
 
 
 def test_an_hdf5_file_trains_through_h5py(client, scheduler_warnings, tmp_path):
@@ -200,6 +236,27 @@ def test_the_command_line_trains_on_a_local_cluster(tmp_path):
     assert there["test_accuracy"] == here["test_accuracy"]
     result = nnxp_command(*common, "--scheduler", "local:none", "--out", tmp_path / "bad")
     assert result.returncode == 1 and result.stderr.strip().endswith("local:N needs a number of workers N >= 1")
+
+
+def test_the_command_line_saves_the_work_done_when_the_workers_keep_being_lost(tmp_path, monkeypatch, capsys):
+    from nnxp import distributed as nnxp_distributed
+    from nnxp.cli import main
+
+    reduce, calls = nnxp_distributed.DaskRunner._reduce, []
+
+    def lost_at_the_twelfth_call(self, *args, **kwargs):  # the input check, then one call per full-batch step
+        calls.append(1)
+        if len(calls) == 12:
+            raise nnxp_distributed.WorkersLostError("the Dask workers kept being lost")
+        return reduce(self, *args, **kwargs)
+
+    monkeypatch.setattr(nnxp_distributed.DaskRunner, "_reduce", lost_at_the_twelfth_call)
+    code = main(["train", "--dataset", "flower", "--layers", "4", "--iterations", "30", "--backend", "numpy",
+                 "--scheduler", "local:1", "--out", str(tmp_path)])
+    stderr = capsys.readouterr().err
+    assert code == 1 and len(stderr.strip().splitlines()) == 1
+    assert stderr.startswith("stopped (the Dask workers kept being lost) after 10 iterations; checkpoint saved to ")
+    assert "--resume" in stderr and nnxp.load(tmp_path / "model.npz").iterations_done_ == 10
 
 
 @pytest.fixture(scope="module")

@@ -106,8 +106,8 @@ def resume_command(args, path, iterations):
 
 
 def fit_or_save(model, split, args, out):
-    """Train ``model`` on ``split``'s training part; on Ctrl-C or SIGTERM save a checkpoint, say how to
-    resume, and return 130 or 143 (0 when training ends)."""
+    """Train ``model`` on ``split``'s training part; on Ctrl-C, SIGTERM or a cluster whose workers kept
+    being lost save a checkpoint, say how to resume, and return 130, 143 or 1 (0 when training ends)."""
     if args.print_every and args.print_every % model.cost_every:
         raise ValueError(f"--print-every {args.print_every} must be a multiple of the cost spacing "
                          f"{model.cost_every} (--cost-every)")
@@ -122,7 +122,7 @@ def fit_or_save(model, split, args, out):
                 if keywords:
                     keywords["validation_data"] = tuple(chunked(client, *keywords["validation_data"]))
             model.fit(X, Y, resume=args.resume is not None, progress=progress.callback(), **keywords)
-    except KeyboardInterrupt as stop:
+    except (KeyboardInterrupt, ConnectionError) as stop:
         progress.close()
         return _save_interrupted(model, args, out, start, stop)
     progress.close()
@@ -131,7 +131,10 @@ def fit_or_save(model, split, args, out):
 
 def _save_interrupted(model, args, out, start, stop):
     """Save what an interrupted run completed, print one line saying so and how to go on; the exit code."""
-    what, code = ("terminated (SIGTERM)", TERMINATED) if isinstance(stop, Terminated) else ("interrupted", INTERRUPTED)
+    if isinstance(stop, ConnectionError):
+        what, code = f"stopped ({stop})", 1
+    else:
+        what, code = ("terminated (SIGTERM)", TERMINATED) if isinstance(stop, Terminated) else ("interrupted", INTERRUPTED)
     if not hasattr(model, "parameters_"):
         print(f"{what} before training began; nothing to save", file=sys.stderr)
         return code
