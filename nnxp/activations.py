@@ -91,6 +91,7 @@ ACTIVATIONS = {
     "softmax": (softmax, softmax_backward),
     "linear": (identity, identity_backward),
 }
+"""Name -> ``(g, g_backward)``: ``g(xp, Z) -> A`` and ``g_backward(xp, dA, Z, A) -> dZ``, all ``(n[l], m)``."""
 
 
 def get_activation(name):

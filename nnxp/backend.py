@@ -20,7 +20,18 @@ BACKEND_NAMES = ("numpy", "cupy", "auto")
 
 
 class BackendUnavailableError(RuntimeError):
-    """The backend that was asked for cannot run on this machine."""
+    """The backend that was asked for cannot run on this machine; the message says why.
+
+    Raised for ``backend="cupy"`` when CuPy is not installed, cannot be imported, or finds no
+    CUDA driver or device (``"auto"`` falls back to NumPy instead).
+
+    >>> try:
+    ...     xp = nnxp.get_namespace("cupy")
+    ... except nnxp.BackendUnavailableError:
+    ...     xp = nnxp.get_namespace("numpy")
+    >>> xp.__name__ in ("array_api_compat.cupy", "array_api_compat.numpy")
+    True
+    """
 
 
 @dataclass(frozen=True)
@@ -37,7 +48,10 @@ def namespace(*arrays):
     """The array-API namespace shared by ``arrays`` (Python scalars and None ignored).
 
     Raises TypeError when the arrays come from two libraries, ValueError when they
-    live on two devices, naming what was seen.
+    live on two devices, naming what was seen. Arrays of any shape, e.g. ``X (n_x, m)``.
+
+    >>> nnxp.namespace(np.ones((2, 3)), np.ones((1, 3)), 0.5).__name__
+    'array_api_compat.numpy'
     """
     arrays = [a for a in arrays if a is not None and not isinstance(a, (int, float, bool))]
     try:
@@ -78,7 +92,15 @@ def _cupy_status():
 
 
 def backend_info():
-    """Report which backend ``"auto"`` would take on this machine and why."""
+    """Report which backend ``"auto"`` would take on this machine and why.
+
+    Returns a frozen dataclass with ``auto`` (``"cupy"`` or ``"numpy"``), ``cupy_usable``,
+    ``reason`` and ``gpu_name`` (None without a GPU). Never raises: no CUDA at all is an answer.
+
+    >>> info = nnxp.backend_info()
+    >>> info.auto in ("numpy", "cupy"), info.cupy_usable == (info.auto == "cupy")
+    (True, True)
+    """
     usable, reason, name = _cupy_status()
     return BackendInfo(auto="cupy" if usable else "numpy", cupy_usable=usable, reason=reason, gpu_name=name)
 
@@ -128,6 +150,12 @@ def get_namespace(backend=None):
     ``backend``: None (``$NNXP_BACKEND``, else NumPy), ``"numpy"``, ``"cupy"``,
     ``"auto"``, or a module implementing the array API (``array_api_strict``,
     ``torch``, ``jax.numpy``; wrapped by array-api-compat where needed).
+    Raises ValueError for another name, TypeError for an object that is no array-API
+    module, :class:`BackendUnavailableError` for ``"cupy"`` where CuPy cannot run.
+
+    >>> xp = nnxp.get_namespace("numpy")
+    >>> xp.zeros((2, 3), dtype=xp.float32).shape
+    (2, 3)
     """
     if backend is None:
         backend = default_backend()
@@ -251,7 +279,14 @@ def is_out_of_memory(exc):
 
 
 def to_numpy(x):
-    """A NumPy copy (or view) of array ``x`` from any backend, on the host."""
+    """A NumPy copy (or view) of array ``x`` from any backend, on the host.
+
+    Any shape, e.g. ``AL (n[L], m)``; the dtype is kept (float32 stays float32). The one
+    place a GPU's data comes back: call it at the edges (saving, printing, plotting).
+
+    >>> nnxp.to_numpy(nnxp.to_backend(np.ones((2, 3)), "numpy")).shape
+    (2, 3)
+    """
     if isinstance(x, np.ndarray):
         return x
     if array_api_compat.is_cupy_array(x):
@@ -268,7 +303,11 @@ def to_numpy(x):
 def to_backend(x, backend=None, device=None, dtype=None):
     """Move array ``x`` to ``backend``/``device`` (one host round trip at most).
 
-    ``dtype`` (a NumPy dtype or name) optionally casts on the host first.
+    Any shape, e.g. ``X (n_x, m)``, kept. ``dtype`` (a NumPy dtype or name) optionally casts on
+    the host first; else the dtype is kept. ``backend`` as for :func:`get_namespace` (its errors).
+
+    >>> nnxp.to_backend(np.ones((2, 3)), "numpy", dtype="float32").dtype
+    dtype('float32')
     """
     xp = get_namespace(backend)
     host = to_numpy(x) if dtype is None else np.asarray(to_numpy(x), dtype=dtype)

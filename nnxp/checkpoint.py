@@ -50,7 +50,19 @@ _VERSION_1 = {"histories": ("costs", "validation_costs", "validation_accuracies"
 
 
 class CheckpointError(ValueError):
-    """A file is not a valid nnxp checkpoint; the message names the file and what is wrong."""
+    """A file is not a valid nnxp checkpoint; the message names the file and what is wrong.
+
+    Raised by :func:`nnxp.load` for truncated or damaged files (each member's CRC is checked),
+    missing members or metadata, arrays of objects, or metadata the arrays disagree with.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _ = open(f"{folder}/bad.npz", "wb").write(b"not a zip")
+    ...     nnxp.load(f"{folder}/bad.npz")
+    Traceback (most recent call last):
+    ...
+    nnxp.checkpoint.CheckpointError: checkpoint .../bad.npz is not a readable nnxp .npz ...
+    """
 
 
 @dataclass(frozen=True)

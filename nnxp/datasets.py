@@ -16,24 +16,33 @@ generated sets are split 80/20 with ``train_test_split``.
 
 import functools
 import importlib
-import math
 import numbers
-from collections import namedtuple
 from pathlib import Path
 
 import numpy as np
 
-Split = namedtuple("Split", "X_train Y_train X_test Y_test")
-Split.__doc__ = (
-    "A train/test split in course layout, float64: ``X_* (n_x, m_*)`` and ``Y_* (1, m_*)`` of class "
-    "indices (or whatever rows ``Y`` had, e.g. one-hot ``(C, m_*)``, when split by ``train_test_split``)."
-)
+from .splits import Split, check_real, standardization, standardize, train_test_split
+
+__all__ = [
+    "flower", "moons", "circles", "gaussian_quantiles", "breast_cancer", "digits", "iris", "load_catvnoncat",
+    "load", "DATASETS", "Split", "train_test_split", "standardization", "standardize", "DatasetError",
+]
 
 _EXTRA_HINT = "pip install 'nnxp[datasets]'"
 
 
 class DatasetError(ValueError):
-    """A data file exists but is not what the loader expects; the message names the file."""
+    """A data file exists but is not what the loader expects; the message names the file.
+
+    >>> import pathlib, tempfile
+    >>> from nnxp.datasets import load_catvnoncat
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _ = (pathlib.Path(folder) / "train_catvnoncat.h5").write_text("not HDF5")
+    ...     load_catvnoncat(folder)
+    Traceback (most recent call last):
+    ...
+    nnxp.datasets.DatasetError: .../train_catvnoncat.h5 is not a readable HDF5 file (...)
+    """
 
 
 # ---------------------------------------------------------------- argument checks
@@ -43,16 +52,6 @@ def _check_m(m):
     if isinstance(m, bool) or not isinstance(m, numbers.Integral) or m < 2:
         raise ValueError(f"m must be an integer >= 2 (at least one sample per class), got {m!r}")
     return int(m)
-
-
-def _check_real(name, value, low, high=math.inf, *, open_low=False):
-    """``value`` as a float, else ValueError naming ``name``: low <= value < high (low < value if open)."""
-    ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
-    ok = ok and (value > low if open_low else value >= low) and value < high
-    if not ok:
-        bounds = f"{'(' if open_low else '['}{low}, {high})"
-        raise ValueError(f"{name} must be a real number in {bounds}, got {value!r}")
-    return float(value)
 
 
 def _labels(n_zeros, n_ones):
@@ -69,7 +68,13 @@ def flower(m=400, *, seed=1):
     Built exactly as the course's ``load_planar_dataset`` (m=400, a=4, N = m//2 per class,
     class 0 first) and with the same legacy ``np.random.RandomState(seed)`` stream, so the
     defaults reproduce the course's data bit for bit: logistic regression fits about 47% of
-    it, a [2, 4, 1] tanh network about 90%. Odd m gives class 1 the extra point.
+    it, a [2, 4, 1] tanh network about 90%. Odd m gives class 1 the extra point. NumPy float64.
+    Raises ValueError for m not an integer >= 2.
+
+    >>> from nnxp.datasets import flower
+    >>> X, Y = flower()
+    >>> X.shape, Y.shape, float(Y.mean())
+    ((2, 400), (1, 400), 0.5)
     """
     m = _check_m(m)
     rng = np.random.RandomState(seed)
@@ -99,8 +104,14 @@ def moons(m=400, *, noise=0.1, seed=0):
 
     Class 0 (m//2 points): the upper unit half circle centred at (0, 0); class 1: the lower
     one centred at (1, 0.5). Gaussian noise of standard deviation ``noise`` is added to X.
+    NumPy float64. Raises ValueError for m not an integer >= 2 or a negative ``noise``.
+
+    >>> from nnxp.datasets import moons
+    >>> X, Y = moons(100, noise=0.2)
+    >>> X.shape, Y[0, [0, -1]]
+    ((2, 100), array([0., 1.]))
     """
-    m, noise = _check_m(m), _check_real("noise", noise, 0)
+    m, noise = _check_m(m), check_real("noise", noise, 0)
     lower = np.array([[1.0], [0.5]]) - _arc(m - m // 2, np.pi)
     return _two_classes(_arc(m // 2, np.pi), lower, noise, seed)
 
@@ -110,9 +121,16 @@ def circles(m=400, *, noise=0.05, factor=0.5, seed=0):
 
     Class 0 (m//2 points) lies evenly on the unit circle, class 1 on the circle of radius
     ``factor`` (0 < factor < 1); Gaussian noise of standard deviation ``noise`` is added to X.
+    NumPy float64. Raises ValueError for m not an integer >= 2, a negative ``noise`` or a
+    ``factor`` outside (0, 1).
+
+    >>> from nnxp.datasets import circles
+    >>> X, Y = circles(8, noise=0.0)
+    >>> np.round(np.hypot(X[0], X[1]), 2), Y
+    (array([1. , 1. , 1. , 1. , 0.5, 0.5, 0.5, 0.5]), array([[0., 0., 0., 0., 1., 1., 1., 1.]]))
     """
-    m, noise = _check_m(m), _check_real("noise", noise, 0)
-    factor = _check_real("factor", factor, 0, 1, open_low=True)
+    m, noise = _check_m(m), check_real("noise", noise, 0)
+    factor = check_real("factor", factor, 0, 1, open_low=True)
     outer = _arc(m // 2, 2 * np.pi, endpoint=False)
     inner = factor * _arc(m - m // 2, 2 * np.pi, endpoint=False)
     return _two_classes(outer, inner, noise, seed)
@@ -123,6 +141,12 @@ def gaussian_quantiles(m=400, *, seed=0):
 
     Like scikit-learn's ``make_gaussian_quantiles`` with two classes: the m//2 points nearest
     the origin are class 0, the others class 1, so the classes are balanced exactly.
+    NumPy float64. Raises ValueError for m not an integer >= 2.
+
+    >>> from nnxp.datasets import gaussian_quantiles
+    >>> X, Y = gaussian_quantiles(100)
+    >>> X.shape, float(Y.mean())
+    ((2, 100), 0.5)
     """
     m = _check_m(m)
     X = np.random.default_rng(seed).standard_normal((2, m))
@@ -132,37 +156,6 @@ def gaussian_quantiles(m=400, *, seed=0):
 
 
 # ---------------------------------------------------------------- splitting
-
-
-def train_test_split(X, Y, *, test_size=0.2, seed=0, stratify=True):
-    """Stratified, deterministic split of ``X (n_x, m)`` and labels ``Y (C, m)`` into a ``Split``.
-
-    ``Y`` may be ``(1, m)`` of labels (0/1, class indices 0..C-1, any values) or ``(C, m)``,
-    e.g. one-hot: each distinct value of a ``(1, m)`` Y, or each distinct column of a
-    ``(C, m)`` one, is a class. Each class puts ``round(test_size * its count)`` of its
-    samples, the first in one shuffled order (``numpy.random.default_rng(seed)``), in the
-    test set; both sets keep that shuffled order and ``Y``'s rows. ``stratify=False`` (for
-    regression targets) takes the first ``round(test_size * m)`` of that order instead.
-    """
-    test_size = _check_real("test_size", test_size, 0, 1, open_low=True)
-    if np.ndim(X) != 2 or np.ndim(Y) != 2 or np.shape(X)[1] != np.shape(Y)[1]:
-        raise ValueError(
-            f"X and Y must be (n_x, m) and (C, m) with samples as columns, got {np.shape(X)} and {np.shape(Y)}"
-        )
-    order = np.random.default_rng(seed).permutation(Y.shape[1])
-    in_test = np.zeros(Y.shape[1], dtype=bool)
-    if stratify:
-        _, label_of = np.unique(Y, axis=1, return_inverse=True)  # column j is class label_of[j]
-    else:
-        label_of = np.zeros(Y.shape[1], dtype=np.intp)  # one class: a plain shuffled split
-    label_of = label_of.reshape(-1)
-    for label in range(label_of.max() + 1 if label_of.size else 0):
-        members = order[label_of[order] == label]
-        in_test[members[: round(test_size * members.size)]] = True
-    train, test = order[~in_test[order]], order[in_test[order]]
-    if train.size == 0 or test.size == 0:
-        raise ValueError(f"test_size={test_size} leaves an empty train or test set for m={Y.shape[1]}")
-    return Split(X[:, train], Y[:, train], X[:, test], Y[:, test])
 
 
 def _split_generated(generator, *, test_size=0.2, **kwargs):
@@ -185,21 +178,6 @@ STANDARDIZED = ("breast_cancer", "digits", "iris")
 """The loaders that standardize their features, and take ``standardize=False`` for the raw ones."""
 
 
-def standardization(X_train):
-    """``(mean, std)``, each ``(n_x, 1)``, of each feature (row) of ``X_train (n_x, m)``; a feature
-    constant there gets std 1, so it is only centred."""
-    mean = X_train.mean(axis=1, keepdims=True)
-    std = X_train.std(axis=1, keepdims=True)
-    std[std == 0] = 1.0
-    return mean, std
-
-
-def standardize(split):
-    """``split`` with both X scaled by the train set's :func:`standardization`: ``(X - mean) / std``."""
-    mean, std = standardization(split.X_train)
-    return split._replace(X_train=(split.X_train - mean) / std, X_test=(split.X_test - mean) / std)
-
-
 def _table_split(features, labels, test_size, seed, standardized):
     """Rows-as-samples ``features (m, n_x)`` to a ``Split``, standardized by the train set's statistics."""
     X = np.asarray(features, dtype=np.float64).T
@@ -212,7 +190,13 @@ def breast_cancer(*, test_size=0.25, seed=0, standardize=True):
     """Wisconsin breast cancer (569 samples, 30 features), standardized, as a ``Split``.
 
     ``X_* (30, m_*)``; ``Y`` keeps scikit-learn's coding: 1 = benign (357), 0 = malignant (212).
-    ``standardize=False`` gives the raw features. Needs scikit-learn (extra ``datasets``).
+    ``standardize=False`` gives the raw features. Needs scikit-learn (extra ``datasets``):
+    ImportError saying so without it.
+
+    >>> from nnxp.datasets import breast_cancer
+    >>> data = breast_cancer()
+    >>> data.X_train.shape, data.X_test.shape
+    ((30, 427), (30, 142))
     """
     sk_datasets = _import_optional("sklearn.datasets", "breast_cancer")
     data = sk_datasets.load_breast_cancer()
@@ -241,6 +225,13 @@ def digits(*, classes=2, positive=_EVEN_DIGITS, test_size=0.25, seed=0, standard
     (about 10% positive). ``classes=10``: ``Y`` holds the digit itself, 0.0 .. 9.0, and
     ``positive`` must be left out. ``X_* (64, m_*)``, ``Y_* (1, m_*)``, split stratified by
     ``Y``. ``standardize=False`` gives the raw pixels. Needs scikit-learn (extra ``datasets``).
+    Raises ValueError for ``classes`` other than 2 and 10, a bad ``positive``, or ``positive``
+    with ``classes=10``.
+
+    >>> from nnxp.datasets import digits
+    >>> data = digits(classes=10)
+    >>> data.X_train.shape, np.unique(data.Y_train).size
+    ((64, 1347), 10)
     """
     if isinstance(classes, bool) or not isinstance(classes, numbers.Integral) or classes not in (2, 10):
         raise ValueError(
@@ -261,6 +252,11 @@ def iris(*, test_size=0.25, seed=0, standardize=True):
     ``X_* (4, m_*)``; ``Y_* (1, m_*)`` keeps scikit-learn's coding: 0 = setosa, 1 = versicolor,
     2 = virginica; split stratified by class. ``standardize=False`` gives the raw measurements.
     Needs scikit-learn (extra ``datasets``).
+
+    >>> from nnxp.datasets import iris
+    >>> data = iris()
+    >>> data.X_train.shape, np.unique(data.Y_test)
+    ((4, 114), array([0., 1., 2.]))
     """
     sk_datasets = _import_optional("sklearn.datasets", "iris")
     data = sk_datasets.load_iris()
@@ -300,6 +296,12 @@ def load_catvnoncat(data_dir):
     does, ``x.reshape(m, -1).T / 255.``: ``X_train (12288, 209)``, ``X_test (12288, 50)`` in
     [0, 1], ``Y_* (1, m)`` with 1 = cat. Needs h5py (extra ``datasets``). A missing file raises
     FileNotFoundError; a file that is not HDF5, lacks a key or has other shapes, DatasetError.
+
+    >>> from nnxp.datasets import load_catvnoncat
+    >>> load_catvnoncat("no/such/folder")   # the folder holding the course's two .h5 files
+    Traceback (most recent call last):
+    ...
+    FileNotFoundError: no/such/folder/train_catvnoncat.h5: no such file (...)
     """
     arrays = []
     for part in ("train", "test"):
@@ -328,6 +330,11 @@ def load(name, **kwargs):
     """The data set called ``name`` (a key of ``DATASETS``) as a ``Split``; kwargs go to its loader.
 
     ``load("flower")``, ``load("moons", noise=0.2, seed=3)``, ``load("cat", data_dir="datasets")``.
+    Raises ValueError for an unknown ``name``, and whatever its loader raises.
+
+    >>> from nnxp.datasets import load
+    >>> [array.shape for array in load("moons", m=100, noise=0.2, seed=3)]
+    [(2, 80), (1, 80), (2, 20), (1, 20)]
     """
     try:
         loader = DATASETS[name]

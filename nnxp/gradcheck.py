@@ -40,7 +40,14 @@ def gradient_check(parameters, X, Y, activations, epsilon=1e-7, *, l2=0.0):
     the loss that the output activation means (sigmoid: binary cross-entropy, softmax:
     categorical with one-hot ``Y (C, m)``, linear: squared error), plus the L2 penalty:
     2 forward passes per parameter, each read back to the host, so keep the network small.
-    Use float64 parameters and data.
+    Use float64 parameters and data: X ``(n_x, m)``, Y ``(n[L], m)``, ``parameters`` as from
+    :func:`initialize_parameters`, one activation name per layer. Returns a Python float. Raises
+    ValueError for an output activation that is not sigmoid, softmax or linear.
+
+    >>> X, Y = np.array([[1.0, -2.0, 0.5], [0.3, 1.0, 3.0]]), np.array([[1.0, 0.0, 1.0]])
+    >>> parameters = nnxp.initialize_parameters([2, 3, 1], seed=1)
+    >>> nnxp.gradient_check(parameters, X, Y, ["tanh", "sigmoid"]) < 1e-7
+    True
     """
     xp = namespace(X, Y, *parameters.values())
     loss = loss_for_output(activations[-1])

@@ -34,7 +34,17 @@ def initialize_parameters(
     layer by layer with ``standard_normal``, so ``RandomState(1)`` reproduces the course's
     ``np.random.seed(1); np.random.randn(...)`` exactly, then moved once. A Generator or
     RandomState is advanced. ``dtype``: float32 or float64. ``backend``/``device``:
-    see :func:`nnxp.get_namespace` and :func:`nnxp.backend.resolve_device`.
+    see :func:`nnxp.get_namespace` (``device``: a device of that library, e.g. ``"cuda:0"``).
+
+    Raises ValueError for fewer than two or non-positive sizes, an unknown ``init``, a
+    ``scale`` <= 0, a negative seed or another dtype; TypeError for sizes that are not ints or a
+    seed of another type; :class:`nnxp.BackendUnavailableError` for ``"cupy"`` without a GPU.
+
+    >>> parameters = nnxp.initialize_parameters([2, 4, 1], init="he", seed=0)
+    >>> {key: P.shape for key, P in parameters.items()}
+    {'W1': (4, 2), 'b1': (4, 1), 'W2': (1, 4), 'b2': (1, 1)}
+    >>> parameters["W1"].dtype, nnxp.initialize_parameters([2, 1], dtype="float32")["W1"].dtype
+    (dtype('float64'), dtype('float32'))
     """
     dims = check_layer_dims(layer_dims)
     if init not in INITS:

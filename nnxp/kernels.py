@@ -23,10 +23,16 @@ def _linear_forward(xp, A_prev, W, b):
 
 
 def linear_forward(A_prev, W, b):
-    """Z = W A_prev + b.
+    """Z = W A_prev + b: the linear part of layer l.
 
-    A_prev ``(n[l-1], m)``, W ``(n[l], n[l-1])``, b ``(n[l], 1)`` -> Z ``(n[l], m)``,
-    cache ``(A_prev, W, b)``.
+    A_prev ``(n[l-1], m)``, W ``(n[l], n[l-1])``, b ``(n[l], 1)`` -> Z ``(n[l], m)`` in their
+    dtype, and the cache ``(A_prev, W, b)``. Raises TypeError (ValueError) when the arrays come
+    from two libraries (devices).
+
+    >>> A_prev = np.array([[1.0, 2.0], [3.0, 4.0]])
+    >>> Z, cache = nnxp.linear_forward(A_prev, np.array([[0.5, -1.0]]), np.array([[0.1]]))
+    >>> Z
+    array([[-2.4, -2.9]])
     """
     xp = namespace(A_prev, W, b)
     return _linear_forward(xp, A_prev, W, b), (A_prev, W, b)
@@ -42,7 +48,14 @@ def linear_activation_forward(A_prev, W, b, activation):
     """A = g(W A_prev + b) for g of :data:`nnxp.ACTIVATIONS` (sigmoid, tanh, relu, leaky_relu,
     softmax over each column, linear).
 
-    Returns A ``(n[l], m)`` and the cache ``((A_prev, W, b), Z)``.
+    A_prev ``(n[l-1], m)``, W ``(n[l], n[l-1])``, b ``(n[l], 1)`` -> A ``(n[l], m)`` in their
+    dtype, and the cache ``((A_prev, W, b), Z)``. Raises ValueError for an unknown ``activation``.
+
+    >>> A_prev = np.array([[1.0, 2.0], [3.0, 4.0]])
+    >>> A, ((_, W, b), Z) = nnxp.linear_activation_forward(
+    ...     A_prev, np.array([[0.5, -1.0]]), np.array([[0.1]]), "sigmoid")
+    >>> np.round(A, 4)
+    array([[0.0832, 0.0522]])
     """
     return _linear_activation_forward(namespace(A_prev, W, b), A_prev, W, b, activation)
 
@@ -62,8 +75,16 @@ def _model_forward(xp, X, parameters, activations, masks=None):
 def model_forward(X, parameters, activations):
     """Forward propagation through L layers: A{l} = g{l}(W{l} A{l-1} + b{l}), A0 = X.
 
-    ``activations`` has one name per layer (L names). Returns AL ``(n[L], m)``
-    and the list of L layer caches.
+    X ``(n_x, m)``; ``parameters`` ``{"W1": (n[1], n[0]), "b1": (n[1], 1), ...}``;
+    ``activations`` one name per layer (L names). Returns AL ``(n[L], m)`` in X's dtype and the
+    list of L caches ``((A_prev, W, b), Z)``. Raises ValueError when the number of names is not L
+    or a name is unknown.
+
+    >>> X = np.array([[1.0, -2.0, 0.5], [0.0, 1.0, 3.0]])
+    >>> parameters = nnxp.initialize_parameters([2, 3, 1], seed=0)
+    >>> AL, caches = nnxp.model_forward(X, parameters, ["relu", "sigmoid"])
+    >>> AL.shape, len(caches)
+    ((1, 3), 2)
     """
     if len(activations) != len(parameters) // 2:
         raise ValueError(
@@ -74,22 +95,32 @@ def model_forward(X, parameters, activations):
 
 
 def compute_cost(AL, Y, loss="binary_cross_entropy"):
-    """The cost J of the outputs ``AL`` against ``Y`` for ``loss`` (a name of :data:`nnxp.LOSSES`): 0-d.
+    """The cost J of the outputs ``AL`` against ``Y`` for ``loss`` (a name of :data:`nnxp.LOSSES`).
 
     Binary cross-entropy (the default) ``-(1/m) sum(Y log AL + (1 - Y) log(1 - AL))`` on
     ``(1, m)``; categorical ``-(1/m) sum(Y * log AL)`` on one-hot ``(C, m)``; ``"mse"``
-    ``1/(2m) sum ||AL - Y||^2``. Probabilities are clipped (to ``[eps, 1 - eps]``, or up from
-    the smallest normal number) so a saturated output never gives ``log(0)``;
-    :func:`compute_cost_from_logits` is exact there.
+    ``1/(2m) sum ||AL - Y||^2`` on ``(n[L], m)``. A 0-d array in AL's dtype. Probabilities are
+    clipped (to ``[eps, 1 - eps]``, or up from the smallest normal number) so a saturated output
+    never gives ``log(0)``; :func:`compute_cost_from_logits` is exact there. Raises ValueError
+    for an unknown ``loss``.
+
+    >>> J = nnxp.compute_cost(np.array([[0.8, 0.1]]), np.array([[1.0, 0.0]]))
+    >>> round(float(J), 4)
+    0.1643
     """
     return get_loss(loss).cost_from_output(namespace(AL, Y), AL, Y)
 
 
 def compute_cost_from_logits(ZL, Y, loss="binary_cross_entropy"):
-    """The same cost from the output layer's ``ZL`` (AL = sigmoid, softmax or ZL itself):
+    """The cost of :func:`compute_cost` from the output layer's ``ZL`` (AL = sigmoid, softmax or ZL).
 
-    binary ``(1/m) sum(max(ZL, 0) - ZL Y + log(1 + exp(-|ZL|)))``, categorical
-    ``-(1/m) sum(Y * log_softmax(ZL))``; finite for every finite ZL.
+    Binary ``(1/m) sum(max(ZL, 0) - ZL Y + log(1 + exp(-|ZL|)))``, categorical
+    ``-(1/m) sum(Y * log_softmax(ZL))``, ``"mse"`` ``1/(2m) sum ||ZL - Y||^2``; ZL and Y
+    ``(n[L], m)``. A 0-d array in ZL's dtype, finite for every finite ZL. Raises ValueError for
+    an unknown ``loss``.
+
+    >>> float(nnxp.compute_cost_from_logits(np.array([[-800.0]]), np.array([[1.0]])))  # AL = 0, no log(0)
+    800.0
     """
     return get_loss(loss).cost(namespace(ZL, Y), ZL, Y)
 
@@ -97,7 +128,13 @@ def compute_cost_from_logits(ZL, Y, loss="binary_cross_entropy"):
 def softmax(Z):
     """Softmax over each column of ``Z (C, m)`` (over classes, axis 0): ``exp(Z) / sum(exp(Z))``.
 
-    Computed after subtracting each column's max, so it never overflows, in float32 too.
+    Returns ``(C, m)`` in Z's dtype, each column summing to 1. Computed after subtracting each
+    column's max, so it never overflows, in float32 too.
+
+    >>> np.round(nnxp.softmax(np.array([[1.0, 0.0], [1.0, 0.0], [2.0, 1000.0]])), 4)
+    array([[0.2119, 0.    ],
+           [0.2119, 0.    ],
+           [0.5761, 1.    ]])
     """
     return _softmax(namespace(Z), Z)
 
@@ -114,10 +151,15 @@ def _linear_backward(xp, dZ, cache, need_dA_prev=True):
 
 
 def linear_backward(dZ, cache):
-    """From dZ ``(n[l], m)`` and cache ``(A_prev, W, b)``:
+    """The linear part of layer l backwards, from dZ ``(n[l], m)`` and cache ``(A_prev, W, b)``:
 
     dW = (1/m) dZ A_prev^T, db = (1/m) sum over samples of dZ, dA_prev = W^T dZ.
-    Returns ``(dA_prev, dW, db)`` shaped like A_prev, W and b.
+    Returns ``(dA_prev, dW, db)`` shaped ``(n[l-1], m)``, ``(n[l], n[l-1])``, ``(n[l], 1)``.
+
+    >>> cache = (np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[0.5, -1.0]]), np.array([[0.1]]))
+    >>> dA_prev, dW, db = nnxp.linear_backward(np.array([[1.0, -1.0]]), cache)
+    >>> dW, db
+    (array([[-0.5, -0.5]]), array([[0.]]))
     """
     return _linear_backward(namespace(dZ, *cache), dZ, cache)
 
@@ -131,7 +173,17 @@ def _activation_backward(xp, dA, cache, activation, A, need_dA_prev=True):
 
 
 def linear_activation_backward(dA, cache, activation):
-    """dZ = dA * g'(Z), then :func:`linear_backward`. Returns ``(dA_prev, dW, db)``."""
+    """dZ = dA * g'(Z), then :func:`linear_backward`: layer l backwards.
+
+    dA ``(n[l], m)``, cache ``((A_prev, W, b), Z)`` -> ``(dA_prev, dW, db)`` shaped
+    ``(n[l-1], m)``, ``(n[l], n[l-1])``, ``(n[l], 1)``. Raises ValueError for an unknown ``activation``.
+
+    >>> linear_cache = (np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[0.5, -1.0]]), np.array([[0.1]]))
+    >>> Z = np.array([[2.0, -1.0]])
+    >>> dA_prev, dW, db = nnxp.linear_activation_backward(np.array([[1.0, 1.0]]), (linear_cache, Z), "relu")
+    >>> dW, db
+    (array([[0.5, 1.5]]), array([[0.5]]))
+    """
     (A_prev, W, b), Z = cache
     return _activation_backward(namespace(dA, A_prev, W, b, Z), dA, cache, activation, None)
 
@@ -169,8 +221,17 @@ def model_backward(AL, Y, caches, activations):
     A sigmoid output means binary cross-entropy, softmax categorical cross-entropy (one-hot
     ``Y (C, m)``), linear the squared error: canonical pairs, so dZ{L} = AL - Y for each.
     Then for l = L..1: dW{l} = (1/m) dZ{l} A{l-1}^T, db{l} = (1/m) sum dZ{l},
-    dA{l-1} = W{l}^T dZ{l}, dZ{l-1} = dA{l-1} * g'(Z{l-1}).
-    Returns ``{"dA0", ..., "dA{L-1}", "dW1", "db1", ...}``.
+    dA{l-1} = W{l}^T dZ{l}, dZ{l-1} = dA{l-1} * g'(Z{l-1}). AL and Y ``(n[L], m)``, ``caches``
+    from :func:`model_forward`. Returns ``{"dA0", ..., "dA{L-1}", "dW1", "db1", ...}``, each
+    shaped like its A, W or b. Raises ValueError for an output activation that is not sigmoid,
+    softmax or linear, or when the names and caches differ in number.
+
+    >>> X, Y = np.array([[1.0, -2.0, 0.5], [0.0, 1.0, 3.0]]), np.array([[1.0, 0.0, 1.0]])
+    >>> parameters = nnxp.initialize_parameters([2, 3, 1], seed=0)
+    >>> AL, caches = nnxp.model_forward(X, parameters, ["relu", "sigmoid"])
+    >>> grads = nnxp.model_backward(AL, Y, caches, ["relu", "sigmoid"])
+    >>> sorted(grads), grads["dW1"].shape
+    (['dA0', 'dA1', 'dW1', 'dW2', 'db1', 'db2'], (3, 2))
     """
     loss_for_output(activations[-1])  # raises for an output no loss pairs with
     if len(activations) != len(caches):
@@ -181,7 +242,13 @@ def model_backward(AL, Y, caches, activations):
 def update_parameters(parameters, grads, learning_rate):
     """Gradient descent: W{l} := W{l} - alpha dW{l}, b{l} := b{l} - alpha db{l}.
 
-    Returns a new dict; ``parameters`` is not mutated.
+    ``parameters`` ``{"W1": (n[1], n[0]), "b1": (n[1], 1), ...}`` and ``grads`` with the same
+    keys prefixed by ``d``. Returns a new dict; ``parameters`` is not mutated.
+
+    >>> parameters = {"W1": np.array([[1.0, 2.0]]), "b1": np.array([[0.5]])}
+    >>> grads = {"dW1": np.array([[0.1, -0.1]]), "db1": np.array([[1.0]])}
+    >>> nnxp.update_parameters(parameters, grads, learning_rate=0.5)
+    {'W1': array([[0.95, 2.05]]), 'b1': array([[0.]])}
     """
     return {key: _descend(P, grads["d" + key], learning_rate) for key, P in parameters.items()}
 

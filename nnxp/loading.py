@@ -80,6 +80,16 @@ def load(path, backend=None, device=None):
     array-API module as elsewhere. The model predicts, scores and resumes
     (``fit(X, Y, resume=True)``) there. Raises FileNotFoundError for a missing
     file and :class:`~nnxp.CheckpointError` for anything that is not a valid checkpoint
-    (checkpoints of nnxp 0.1, binary classifiers, load too).
+    (checkpoints of nnxp 0.1, binary classifiers, load too). The parameters keep their saved
+    shapes (``W{l} (n[l], n[l-1])``) and dtype.
+
+    >>> import tempfile
+    >>> X, Y = np.array([[0.0, 1.0, 2.0, 3.0]]), np.array([[0.0, 0.0, 1.0, 1.0]])
+    >>> model = nnxp.NeuralNetwork([1, 1], learning_rate=0.5, num_iterations=50).fit(X, Y)
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = model.save(f"{folder}/model.npz")
+    ...     loaded = nnxp.load(path)
+    >>> loaded.predict(X), loaded.iterations_done_
+    (array([[0., 0., 1., 1.]]), 50)
     """
     return restore(checkpoint.read_checkpoint(path), backend=backend, device=device, path=path)

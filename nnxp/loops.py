@@ -1,4 +1,4 @@
-"""The same maths as :mod:`nnxp.kernels`, written with explicit Python loops.
+"""The same maths as the kernels (:func:`nnxp.linear_forward` and the rest), written with explicit Python loops.
 
 This is how the notes write the maths before vectorizing it: a loop over
 samples ``j``, units ``i`` and inputs ``k``, scalar ``math`` functions and plain
@@ -16,6 +16,11 @@ each column's units; the three losses loop over samples and units.
 import math
 
 import numpy as np
+
+__all__ = [
+    "linear_forward", "linear_activation_forward", "model_forward", "compute_cost", "compute_cost_from_logits",
+    "linear_backward", "linear_activation_backward", "model_backward", "update_parameters",
+]
 
 LEAKY_SLOPE = 0.01
 
@@ -98,7 +103,13 @@ def _elementwise(f, *matrices):
 def linear_forward(A_prev, W, b):
     """Z[i][j] = sum_k W[i][k] A_prev[k][j] + b[i] for unit i and sample j.
 
-    Returns Z ``(n[l], m)`` and the cache ``(A_prev, W, b)``.
+    A_prev ``(n[l-1], m)``, W ``(n[l], n[l-1])``, b ``(n[l], 1)``. Returns Z ``(n[l], m)`` and
+    the cache ``(A_prev, W, b)``.
+
+    >>> from nnxp import loops
+    >>> A_prev, W, b = np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[0.5, -1.0]]), np.array([[0.1]])
+    >>> loops.linear_forward(A_prev, W, b)[0]
+    array([[-2.4, -2.9]])
     """
     A, Wl, bl = A_prev.tolist(), W.tolist(), b.tolist()
     n, n_prev, m = len(Wl), len(A), A_prev.shape[1]
@@ -115,7 +126,13 @@ def linear_forward(A_prev, W, b):
 def linear_activation_forward(A_prev, W, b, activation):
     """A[i][j] = g(Z[i][j]) with Z from :func:`linear_forward`.
 
-    Returns A ``(n[l], m)`` and the cache ``((A_prev, W, b), Z)``.
+    Returns A ``(n[l], m)`` and the cache ``((A_prev, W, b), Z)``. Raises ValueError for an
+    unknown ``activation``.
+
+    >>> from nnxp import loops
+    >>> A_prev, W, b = np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[0.5, -1.0]]), np.array([[0.1]])
+    >>> loops.linear_activation_forward(A_prev, W, b, "relu")[0]
+    array([[0., 0.]])
     """
     Z, linear_cache = linear_forward(A_prev, W, b)
     return _array(_activate(activation, Z.tolist()), Z), (linear_cache, Z)
@@ -124,7 +141,14 @@ def linear_activation_forward(A_prev, W, b, activation):
 def model_forward(X, parameters, activations):
     """A{l} = g{l}(W{l} A{l-1} + b{l}) for l = 1..L with A0 = X.
 
-    Returns AL ``(n[L], m)`` and the list of L layer caches.
+    X ``(n_x, m)``; returns AL ``(n[L], m)`` and the list of L layer caches. Raises ValueError
+    when ``activations`` does not name one activation per layer.
+
+    >>> from nnxp import loops
+    >>> X, parameters = np.array([[1.0, -2.0, 0.5], [0.0, 1.0, 3.0]]), nnxp.initialize_parameters([2, 3, 1])
+    >>> np.allclose(loops.model_forward(X, parameters, ["tanh", "sigmoid"])[0],
+    ...             nnxp.model_forward(X, parameters, ["tanh", "sigmoid"])[0])
+    True
     """
     if len(activations) != len(parameters) // 2:
         raise ValueError(f"activations has {len(activations)} names for {len(parameters) // 2} layers")
@@ -193,7 +217,12 @@ def compute_cost(AL, Y, loss="binary_cross_entropy"):
 
     Binary: L = -(y log a + (1 - y) log(1 - a)), a clipped into ``[eps, 1 - eps]`` (``eps``
     the dtype's machine epsilon) as the kernel does; categorical: L = -sum_i y_i log a_i;
-    "mse": L = (1/2) sum_i (a_i - y_i)^2.
+    "mse": L = (1/2) sum_i (a_i - y_i)^2. AL and Y ``(n[L], m)``. Raises ValueError for an
+    unknown ``loss``.
+
+    >>> from nnxp import loops
+    >>> round(float(loops.compute_cost(np.array([[0.8, 0.1]]), np.array([[1.0, 0.0]]))), 4)
+    0.1643
     """
     from_output, _ = _loss(loss)
     info = np.finfo(AL.dtype)
@@ -201,8 +230,15 @@ def compute_cost(AL, Y, loss="binary_cross_entropy"):
 
 
 def compute_cost_from_logits(ZL, Y, loss="binary_cross_entropy"):
-    """The same J from the output layer's Z: binary L = max(z, 0) - z y + log(1 + exp(-|z|)),
-    categorical L = sum_i y_i (logsumexp(z) - z_i), "mse" the squared error of a = z."""
+    """The same J from the output layer's Z: binary ``L = max(z, 0) - z y + log(1 + exp(-|z|))``,
+    categorical ``L = sum_i y_i (logsumexp(z) - z_i)``, "mse" the squared error of a = z.
+
+    ZL and Y ``(n[L], m)``; a 0-d array in ZL's dtype. Raises ValueError for an unknown ``loss``.
+
+    >>> from nnxp import loops
+    >>> float(loops.compute_cost_from_logits(np.array([[3.0], [1.0]]), np.array([[1.0], [2.0]]), "mse"))
+    2.5
+    """
     return _mean_over_samples(_loss(loss)[1], ZL, Y)
 
 
@@ -211,6 +247,11 @@ def linear_backward(dZ, cache):
 
     dW[i][k] = (1/m) sum_j dZ[i][j] A_prev[k][j], db[i] = (1/m) sum_j dZ[i][j],
     dA_prev[k][j] = sum_i W[i][k] dZ[i][j]. Returns ``(dA_prev, dW, db)``.
+
+    >>> from nnxp import loops
+    >>> cache = (np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[0.5, -1.0]]), np.array([[0.1]]))
+    >>> loops.linear_backward(np.array([[1.0, -1.0]]), cache)[1:]
+    (array([[-0.5, -0.5]]), array([[0.]]))
     """
     return _linear_backward(dZ, cache, need_dA_prev=True)
 
@@ -240,7 +281,13 @@ def _linear_backward(dZ, cache, need_dA_prev):
 def linear_activation_backward(dA, cache, activation):
     """dZ[i][j] = dA[i][j] g'(Z[i][j]), then :func:`linear_backward`.
 
-    Returns ``(dA_prev, dW, db)``.
+    dA ``(n[l], m)``, cache ``((A_prev, W, b), Z)``. Returns ``(dA_prev, dW, db)``. Raises
+    ValueError for an unknown ``activation``.
+
+    >>> from nnxp import loops
+    >>> linear_cache = (np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[0.5, -1.0]]), np.array([[0.1]]))
+    >>> loops.linear_activation_backward(np.array([[1.0, 1.0]]), (linear_cache, np.array([[2.0, -1.0]])), "relu")[1]
+    array([[0.5, 1.5]])
     """
     return _linear_activation_backward(dA, cache, activation, need_dA_prev=True)
 
@@ -257,11 +304,20 @@ cross-entropy), for which dZ{L} = AL - Y."""
 
 
 def model_backward(AL, Y, caches, activations):
-    """Gradients of the cost through L layers; the output activation is one of :data:`OUTPUTS`.
+    """Gradients of the cost through L layers; the output activation is linear, sigmoid or softmax.
 
     dZ{L}[i][j] = AL[i][j] - Y[i][j]; then :func:`linear_backward` and
-    :func:`linear_activation_backward` down to layer 1. Returns
-    ``{"dA0", ..., "dA{L-1}", "dW1", "db1", ..., "dWL", "dbL"}``.
+    :func:`linear_activation_backward` down to layer 1. AL and Y ``(n[L], m)``. Returns
+    ``{"dA0", ..., "dA{L-1}", "dW1", "db1", ..., "dWL", "dbL"}``. Raises ValueError for another
+    output activation, or when the names and caches differ in number.
+
+    >>> from nnxp import loops
+    >>> X, Y = np.array([[1.0, -2.0, 0.5], [0.0, 1.0, 3.0]]), np.array([[1.0, 0.0, 1.0]])
+    >>> AL, caches = nnxp.model_forward(X, nnxp.initialize_parameters([2, 3, 1]), ["tanh", "sigmoid"])
+    >>> expected = nnxp.model_backward(AL, Y, caches, ["tanh", "sigmoid"])
+    >>> grads = loops.model_backward(AL, Y, caches, ["tanh", "sigmoid"])
+    >>> all(np.allclose(grads[key], expected[key]) for key in expected)
+    True
     """
     return _model_backward(AL, Y, caches, activations, need_dA0=True)
 
@@ -287,7 +343,14 @@ def _model_backward(AL, Y, caches, activations, need_dA0):
 
 
 def update_parameters(parameters, grads, learning_rate):
-    """P[i][k] := P[i][k] - learning_rate dP[i][k] for every W{l} and b{l}; a new dict."""
+    """P[i][k] := P[i][k] - learning_rate dP[i][k] for every W{l} and b{l}; a new dict.
+
+    ``parameters`` ``{"W1": (n[1], n[0]), "b1": (n[1], 1), ...}``, ``grads`` keyed ``"dW1", ...``.
+
+    >>> from nnxp import loops
+    >>> loops.update_parameters({"W1": np.array([[1.0, 2.0]])}, {"dW1": np.array([[0.1, -0.1]])}, 0.5)
+    {'W1': array([[0.95, 2.05]])}
+    """
     return {
         key: _array(_elementwise(lambda p, dp: p - learning_rate * dp, P.tolist(), grads["d" + key].tolist()), P)
         for key, P in parameters.items()

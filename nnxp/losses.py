@@ -64,7 +64,13 @@ def one_hot(labels, C, *, dtype=None):
 
     ``labels`` hold integers 0..C-1 (an integer dtype, or floats holding integers); column
     ``j`` of the result is 1 in row ``labels[0, j]``. ``dtype``: the result's (None: float64).
-    Raises ValueError for labels outside ``[0, C)``, fractional or non-finite labels.
+    Raises ValueError for labels outside ``[0, C)``, fractional or non-finite labels, labels not
+    ``(1, m)`` or a ``C`` that is not a positive int; TypeError for labels that are not numbers.
+
+    >>> nnxp.one_hot(np.array([[2, 0, 1, 2]]), 3)
+    array([[0., 1., 0., 0.],
+           [0., 0., 1., 0.],
+           [1., 0., 0., 1.]])
     """
     xp = namespace(labels)
     if isinstance(C, bool) or not isinstance(C, int) or C < 1:

@@ -7,24 +7,14 @@ layers use ``hidden_activation``, the output layer the activation of the loss
 """
 
 import numbers
-import os
 
 import array_api_compat
 
 from . import checkpoint
 from .activations import ACTIVATIONS
-from .backend import (
-    BACKEND_NAMES,
-    as_array,
-    dtype_name,
-    dtype_of,
-    get_namespace,
-    namespace,
-    resolve_device,
-    to_backend,
-    to_numpy,
-)
+from .backend import BACKEND_NAMES, dtype_name, to_numpy
 from .init import INITS, initialize_parameters
+from .inputs import fitted_parameters, prepare_validation, prepare_X, prepare_XY
 from .kernels import _model_forward
 from .losses import get_loss, resolve_loss
 from .dropout import check_keep_prob
@@ -38,7 +28,6 @@ from .validation import (
     check_layer_dims,
     check_positive_number,
     check_seed,
-    check_X,
     warn_if_unscaled,
 )
 
@@ -76,7 +65,22 @@ class NeuralNetwork:
 
     The cost is read back to the host only at iterations 0, ``cost_every``,
     2 ``cost_every``, ...: those values, taken before that iteration's update (with
-    mini-batches: the per-sample mean over the epoch), are ``costs_``.
+    mini-batches: the per-sample mean over the epoch), are ``costs_``. Fitted: ``parameters_``
+    (``W{l} (n[l], n[l-1])``, ``b{l} (n[l], 1)``), ``optimizer_state_``, ``costs_``,
+    ``validation_costs_``, ``validation_scores_``, ``iterations_done_``, ``best_iteration_``.
+
+    The constructor checks every argument: ValueError naming it for a value out of range or not
+    among the choices, TypeError for a wrong type. The methods check the data: ValueError for ``X``
+    not ``(n_x, m)`` (naming ``X.T`` when that has the shape), NaN or infinite values, or targets the
+    loss refuses (e.g. labels other than 0/1, ``Y`` not ``(1, m)``); TypeError for data that are not
+    numbers or arrays of two libraries; RuntimeError for ``predict`` before ``fit``.
+
+    >>> from nnxp.datasets import flower
+    >>> X, Y = flower()                                         # X (2, 400), Y (1, 400) of 0/1
+    >>> model = nnxp.NeuralNetwork([2, 4, 1], hidden_activation="tanh", learning_rate=1.2,
+    ...                            num_iterations=1000, init="scaled").fit(X.astype(np.float32), Y)
+    >>> model.predict(X).shape, model.predict(X).dtype, round(model.score(X, Y), 2), len(model.costs_)
+    ((1, 400), dtype('float32'), 0.89, 10)
     """
 
     def __init__(self, layer_dims, *, hidden_activation="relu", learning_rate=0.0075,
@@ -171,43 +175,6 @@ class NeuralNetwork:
         """Whether the model predicts classes (the cross-entropies) rather than values (``"mse"``)."""
         return self._loss.classifier
 
-    def _target_backend(self):
-        return self.backend if self.backend is not None else os.environ.get("NNXP_BACKEND")
-
-    def _on_target(self, x, name):
-        """``x`` as an array, moved to the target backend/device when one is set."""
-        x = as_array(x, name)
-        target = self._target_backend()
-        if target is None:
-            return x
-        xp = get_namespace(target)
-        device = resolve_device(xp, self.device)
-        if namespace(x) is xp and (device is None or array_api_compat.device(x) == device):
-            return x
-        return to_backend(x, xp, device)
-
-    def _prepare_X(self, X, *others, name="X", fitted=False):
-        """``(xp, X)``: X on the backend of ``others`` (and of the parameters when ``fitted``),
-        validated and cast to the model's dtype."""
-        X = self._on_target(X, name)
-        if fitted:
-            others = (*others, self._fitted_parameters()["W1"])
-        xp = namespace(X, *others)
-        check_X(xp, X, self.layer_dims[0], name)
-        if fitted:
-            dtype = self.parameters_["W1"].dtype
-        elif self.dtype is not None:
-            dtype = dtype_of(xp, self.dtype)
-        else:
-            dtype = X.dtype if xp.isdtype(X.dtype, "real floating") else xp.float64
-        return xp, X if X.dtype == dtype else xp.astype(X, dtype)
-
-    def _prepare_XY(self, X, Y, fitted=False, names=("X", "Y")):
-        """``(xp, X, Y)`` validated, with Y in the loss's training form and X's dtype."""
-        Y = self._on_target(Y, names[1])
-        xp, X = self._prepare_X(X, Y, name=names[0], fitted=fitted)
-        return xp, X, self._loss.targets(xp, Y, self.layer_dims[-1], X.shape[1], X.dtype, names[1])
-
     def fit(self, X, Y, *, resume=False, validation_data=None, progress=None, compile=None):
         """Train on ``X (n_x, m)`` and ``Y`` (see the class) for ``num_iterations``; returns ``self``.
 
@@ -220,7 +187,7 @@ class NeuralNetwork:
         training after that iteration. Features whose scales are over a thousand times apart draw a
         UserWarning: standardize them first.
         Dask arrays (chunked along the samples; ``validation_data`` too) train data-parallel on
-        their cluster, the parameters on the driver (:mod:`nnxp.distributed`). ``compile``: the step
+        their cluster, the parameters on the driver (``nnxp.distributed``). ``compile``: the step
         (forward, cost, backward, update) is compiled where that is known to help (None: ``jax.jit``
         on JAX arrays); True also tries ``torch.compile`` on torch tensors, False never compiles.
 
@@ -248,12 +215,12 @@ class NeuralNetwork:
 
             if resume:
                 dtype = dtype_name(self.parameters_["W1"].dtype)
-            else:  # as _prepare_X: float32 stays float32, anything else trains in float64
+            else:  # as prepare_X: float32 stays float32, anything else trains in float64
                 dtype = self.dtype or (X.dtype.name if X.dtype.name in ("float32", "float64") else "float64")
             return distributed.runner_for_fit(self, X, Y, validation_data, dtype)
-        xp, X, Y = self._prepare_XY(X, Y, fitted=resume)
+        xp, X, Y = prepare_XY(self, X, Y, fitted=resume)
         warn_if_unscaled(xp, X)
-        validation = None if validation_data is None else self._prepare_validation(xp, validation_data, X.dtype)
+        validation = None if validation_data is None else prepare_validation(self, xp, validation_data, X.dtype)
         return LocalRunner(xp, X, Y, validation, self._compiled_step(xp, compile))
 
     def _compiled_step(self, xp, compile):
@@ -307,40 +274,23 @@ class NeuralNetwork:
         """``validation_scores_`` by its name of nnxp 0.1: accuracies for the classifiers."""
         return self.validation_scores_
 
-    def _prepare_validation(self, xp, validation_data, dtype):
-        try:
-            X_v, Y_v = validation_data
-        except (TypeError, ValueError):
-            raise TypeError(
-                f"validation_data must be a pair (X_v, Y_v), got {type(validation_data).__name__}"
-            ) from None
-        xp_v, X_v, Y_v = self._prepare_XY(X_v, Y_v, names=("validation X_v", "validation Y_v"))
-        if xp_v is not xp:
-            raise TypeError(f"validation_data must be arrays of X's library ({xp.__name__}), got {xp_v.__name__}")
-        return xp.astype(X_v, dtype, copy=False), xp.astype(Y_v, dtype, copy=False)
-
-    def _fitted_parameters(self):
-        if not hasattr(self, "parameters_"):
-            raise RuntimeError("this NeuralNetwork is not fitted yet: call fit(X, Y) first")
-        return self.parameters_
-
     def _output(self, X):
         """``(xp, AL)``: the fitted model's output ``(n[L], m)`` on validated ``X``."""
-        xp, X = self._prepare_X(X, fitted=True)
+        xp, X = prepare_X(self, X, fitted=True)
         return xp, _model_forward(xp, X, self.parameters_, self.activations)[0]
 
     def _on_dask(self, X, finish):
         """A Dask array of the output (``"proba"``) or the predictions (``"predict"``) for Dask ``X``."""
         from . import distributed
 
-        self._fitted_parameters()
+        fitted_parameters(self)
         return distributed.output(self, X, finish)
 
     def _dask_evaluation(self, X, Y):
         """``(cost, score)`` on Dask ``X``, ``Y``, computed chunk by chunk on their cluster."""
         from . import distributed
 
-        self._fitted_parameters()
+        fitted_parameters(self)
         return distributed.evaluation(self, X, Y)
 
     def predict_proba(self, X):
@@ -367,14 +317,14 @@ class NeuralNetwork:
         averaged over outputs for ``"mse"``: a Python float. ``Y`` as for :meth:`fit`."""
         if array_api_compat.is_dask_array(X):
             return self._dask_evaluation(X, Y)[1]
-        xp, X, Y = self._prepare_XY(X, Y, fitted=True)
+        xp, X, Y = prepare_XY(self, X, Y, fitted=True)
         return float(self._loss.score(xp, _model_forward(xp, X, self.parameters_, self.activations)[0], Y))
 
     def cost(self, X, Y):
         """The cost J of the fitted model on ``X``, ``Y`` (from the logits, no L2 term): a float."""
         if array_api_compat.is_dask_array(X):
             return self._dask_evaluation(X, Y)[0]
-        xp, X, Y = self._prepare_XY(X, Y, fitted=True)
+        xp, X, Y = prepare_XY(self, X, Y, fitted=True)
         return float(forward_cost(xp, X, Y, self.parameters_, self.activations, self._loss)[2])
 
     def _checkpoint(self):
@@ -384,7 +334,7 @@ class NeuralNetwork:
 
         return checkpoint.Checkpoint(
             config=self.get_config(), layer_dims=list(self.layer_dims), activations=self.activations,
-            loss=self.loss, parameters=host(self._fitted_parameters()),
+            loss=self.loss, parameters=host(fitted_parameters(self)),
             optimizer_state={slot: host(group) for slot, group in self.optimizer_state_.items()},
             iterations_done=self.iterations_done_, steps_done=self.steps_done_, shuffle_seed=self.shuffle_seed_,
             histories={name: getattr(self, name + "_") for name in checkpoint.HISTORIES},

@@ -14,12 +14,29 @@ def _l2_cost(xp, parameters, l2, m):
 
 
 def l2_cost(parameters, l2, m):
-    """The L2 penalty (lambda / 2m) sum_l ||W{l}||_F^2 to add to the cost J: a 0-d array."""
+    """The L2 penalty (lambda / 2m) sum_l ||W{l}||_F^2 to add to the cost J.
+
+    ``parameters`` ``{"W1": (n[1], n[0]), "b1": (n[1], 1), ...}`` (the b's are not penalised),
+    ``l2`` lambda, ``m`` the samples. A 0-d array in the weights' dtype.
+
+    >>> parameters = {"W1": np.array([[1.0, 2.0]]), "b1": np.array([[5.0]])}
+    >>> float(nnxp.l2_cost(parameters, l2=0.1, m=2))  # 0.1 / 4 * (1 + 4)
+    0.125
+    """
     return _l2_cost(namespace(*parameters.values()), parameters, l2, m)
 
 
 def add_l2_gradients(grads, parameters, l2, m):
-    """The gradients of J + L2 penalty: dW{l} + (lambda / m) W{l}; db{l} unchanged. A new dict."""
+    """The gradients of J + L2 penalty: dW{l} + (lambda / m) W{l}; db{l} unchanged. A new dict.
+
+    ``grads`` ``{"dW1": (n[1], n[0]), "db1": (n[1], 1), ...}`` (other keys, e.g. ``dA1``, are kept)
+    and ``parameters`` as for :func:`l2_cost`.
+
+    >>> parameters = {"W1": np.array([[1.0, 2.0]]), "b1": np.array([[5.0]])}
+    >>> grads = {"dW1": np.array([[0.5, 0.5]]), "db1": np.array([[1.0]])}
+    >>> nnxp.add_l2_gradients(grads, parameters, l2=0.1, m=2)
+    {'dW1': array([[0.55, 0.6 ]]), 'db1': array([[1.]])}
+    """
     scale = l2 / m
     return {
         key: g + scale * parameters[key[1:]] if key.startswith("dW") else g
@@ -50,5 +67,12 @@ def _mini_batches(xp, X, Y, mini_batch_size, seed, epoch):
 def random_mini_batches(X, Y, mini_batch_size=64, seed=0, epoch=0):
     """``[(X_t, Y_t), ...]``: the columns of ``X (n_x, m)`` and ``Y (n[L], m)`` shuffled together
     (indices drawn on the host, applied on the device with ``take``) and cut into mini-batches.
+
+    Each batch has ``mini_batch_size`` columns, the last one the rest. The shuffle is
+    ``numpy.random.default_rng((seed, epoch)).permutation(m)``: the same for the same seed and epoch.
+
+    >>> X, Y = np.arange(10.0).reshape(2, 5), np.array([[0.0, 1.0, 0.0, 1.0, 1.0]])
+    >>> [X_t.shape for X_t, Y_t in nnxp.random_mini_batches(X, Y, mini_batch_size=2)]
+    [(2, 2), (2, 2), (2, 1)]
     """
     return _mini_batches(namespace(X, Y), X, Y, mini_batch_size, seed, epoch)

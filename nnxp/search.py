@@ -49,18 +49,30 @@ def _model_for(point, n_x, n_L, fixed):
 def search(grid, X, Y, X_val, Y_val, *, progress=None, **fixed):
     """Train one model per grid point on ``(X, Y)`` and rank them on ``(X_val, Y_val)``.
 
-    ``grid`` maps keys of :data:`GRID_KEYS` to lists: ``hidden_layers`` gives the hidden
-    sizes (``(4,)`` for one layer of 4 units, ``()`` for logistic regression); the others
-    are :class:`NeuralNetwork` arguments. ``fixed`` holds arguments shared by every model
+    ``grid`` maps keys to lists: ``hidden_layers`` gives the hidden sizes (``(4,)`` for one
+    layer of 4 units, ``()`` for logistic regression); ``learning_rate``, ``hidden_activation``,
+    ``batch_size``, ``momentum``, ``l2``, ``num_iterations``, ``init``, ``optimizer``,
+    ``decay_rate``, ``decay_interval``, ``early_stopping`` and ``keep_prob`` are
+    :class:`NeuralNetwork` arguments. ``fixed`` holds arguments shared by every model
     (``num_iterations=...``, ``seed=...``, ``loss=...``). ``beta1``, ``beta2`` and ``epsilon``
     tune the ``optimizer`` named (:func:`nnxp.optimizers.make_optimizer`); with
     ``early_stopping`` the validation set is watched as well as ranked on. The output layer has
-    :func:`nnxp.losses.output_units` units. ``progress(done, total)`` is called after each model.
+    one unit for 0/1 labels, else C (the rows of one-hot ``Y``, or the largest class index + 1).
+    ``progress(done, total)`` is called after each model.
 
     Returns rows (dicts: the point, ``validation_accuracy``, ``validation_cost``,
     ``train_accuracy``, ``final_cost``, ``seconds``, ``diverged``) sorted by validation
     accuracy (for ``loss="mse"``: R^2, what ``score`` measures), best first; a diverged run
-    scores NaN and sorts last.
+    scores NaN and sorts last. ``X (n_x, m)``, ``Y (1, m)`` or ``(C, m)``, and the validation
+    set likewise. Raises ValueError for an empty grid, unknown keys or empty lists, and every
+    model's bad settings before any training.
+
+    >>> from nnxp.datasets import load
+    >>> data = load("flower", m=200)
+    >>> rows = nnxp.search({"hidden_layers": [(), (4,)], "learning_rate": [1.2]}, data.X_train, data.Y_train,
+    ...                    data.X_test, data.Y_test, num_iterations=500, hidden_activation="tanh", init="scaled")
+    >>> [(row["hidden_layers"], round(row["validation_accuracy"], 2)) for row in rows]
+    [((4,), 0.9), ((), 0.45)]
     """
     points = grid_points(grid)
     n_x, n_L = X.shape[0], output_units(Y, fixed.get("loss"))

@@ -45,18 +45,21 @@ class NeuralNetClassifier(ClassifierMixin, _NeuralNetEstimator):
     """A classifier of any labels (strings, ints, bools): a sigmoid unit for two classes, a softmax over
     C units for C; see :mod:`nnxp.sklearn` for the parameters.
 
-    Fitted attributes: ``classes_`` (the sorted labels), ``n_features_in_``, ``feature_names_in_``
+    ``X (n_samples, n_features)`` of floats (float32 stays float32), ``y (n_samples,)``; predictions
+    ``(n_samples,)`` of the labels, probabilities ``(n_samples, n_classes)``. Fitted attributes:
+    ``classes_`` (the sorted labels), ``n_features_in_``, ``feature_names_in_``
     (pandas input), ``loss_curve_`` (the log-loss of each epoch, L2 term included), ``loss_``,
     ``n_iter_`` (epochs), ``t_`` (updates), ``best_loss_`` or, with early stopping,
     ``validation_scores_`` and ``best_validation_score_``, and ``model_``, the NeuralNetwork.
+    Bad settings raise ValueError (TypeError for a wrong type) naming them when ``fit`` is called,
+    as scikit-learn's rule is; bad data raise scikit-learn's errors; one class only, ValueError.
 
-    Example::
-
-        >>> from sklearn.datasets import load_iris
-        >>> X, y = load_iris(return_X_y=True)
-        >>> clf = NeuralNetClassifier((16,), max_iter=300, random_state=0).fit((X - X.mean(0)) / X.std(0), y)
-        >>> clf.predict_proba(X[:2]).shape
-        (2, 3)
+    >>> from sklearn.datasets import load_iris
+    >>> X, y = load_iris(return_X_y=True)
+    >>> X = (X - X.mean(axis=0)) / X.std(axis=0)                       # scaled features
+    >>> clf = NeuralNetClassifier((16,), learning_rate_init=0.05, max_iter=300, random_state=0).fit(X, y)
+    >>> clf.predict(X[[0, 50, 100]]), clf.predict_proba(X[:2]).shape, round(clf.score(X, y), 2)
+    (array([0, 1, 2]), (2, 3), 0.99)
     """
 
     def _loss(self):
@@ -135,9 +138,17 @@ class NeuralNetRegressor(RegressorMixin, _NeuralNetEstimator):
     ``J = 1/(2m) sum ||AL - Y||^2``; see :mod:`nnxp.sklearn` for the parameters. Targets are used as
     they are: scale them too when they are large (``TransformedTargetRegressor``).
 
-    Fitted attributes as :class:`NeuralNetClassifier`'s, ``n_outputs_`` instead of ``classes_``;
+    ``X (n_samples, n_features)``, ``y (n_samples,)`` or ``(n_samples, n_outputs)``. Fitted
+    attributes as :class:`NeuralNetClassifier`'s, ``n_outputs_`` instead of ``classes_``;
     ``validation_scores_`` hold R^2. ``predict`` gives ``(n_samples,)`` for one output, else
-    ``(n_samples, n_outputs)``.
+    ``(n_samples, n_outputs)``. Errors as the classifier's.
+
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((200, 3))
+    >>> y = X @ np.array([1.0, -2.0, 0.5]) + 0.3                      # a linear target
+    >>> reg = NeuralNetRegressor((), learning_rate_init=0.05, max_iter=300, random_state=0).fit(X, y)
+    >>> reg.predict(X[:2]).shape, round(reg.score(X, y), 3)
+    ((2,), 1.0)
     """
 
     def _loss(self):

@@ -21,11 +21,33 @@ from .step import forward_cost, gradient_step
 
 
 class TrainingDivergedError(FloatingPointError):
-    """The cost stopped being finite: the learning rate is too large for this problem."""
+    """The cost stopped being finite: the learning rate is too large for this problem.
+
+    Raised by ``fit`` when a logged cost is NaN, infinite or over 100 times the larger of the
+    first logged cost and a blind guess's; the model keeps its state from before that ``fit``.
+
+    >>> X, Y = np.array([[0.0, 1.0, 2.0, 3.0]]), np.array([[0.0, 1.0, 0.0, 1.0]])
+    >>> nnxp.NeuralNetwork([1, 4, 1], hidden_activation="tanh", learning_rate=1e6, num_iterations=50,
+    ...                    cost_every=10).fit(X, Y)
+    Traceback (most recent call last):
+    ...
+    nnxp.training.TrainingDivergedError: the cost became ... with learning_rate=1000000.0; training diverged, ...
+    """
 
 
 class DeviceMemoryError(MemoryError):
-    """The device ran out of memory during training; the message names the sizes involved."""
+    """The device ran out of memory during training; the message names the sizes involved.
+
+    ``fit`` raises it instead of the library's own out-of-memory error, naming ``layer_dims``, m,
+    the dtype and the MiB that the data ``X (n_x, m)``, the parameters and one step's Z, A and dZ
+    need; try a smaller ``batch_size``, float32 or fewer samples.
+
+    >>> X, Y = np.array([[0.0, 1.0]]), np.array([[0.0, 1.0]])
+    >>> try:
+    ...     model = nnxp.NeuralNetwork([1, 1], num_iterations=5).fit(X, Y)
+    ... except nnxp.DeviceMemoryError as exc:  # not here: two samples fit anywhere
+    ...     print(exc)
+    """
 
 
 def out_of_memory_error(settings, m, dtype, device, exc):

@@ -132,12 +132,5 @@ def test_cat_logistic_regression_reaches_the_course_accuracy(cat):
     assert model.score(X_train, Y_train) >= 0.99
 
 
-@pytest.mark.slow
-def test_cat_deep_network_reaches_the_course_accuracy(cat):
-    """Course 1 week 4: [12288, 20, 7, 5, 1], np.random.seed(1), randn / sqrt(n[l-1]), 0.0075, 2500 -> 80%."""
-    X_train, Y_train, X_test, Y_test = cat[:4]
-    model = nnxp.NeuralNetwork(
-        [12288, 20, 7, 5, 1], init="xavier", seed=np.random.RandomState(1), learning_rate=0.0075, num_iterations=2500
-    ).fit(X_train, Y_train)
-    np.testing.assert_allclose(model.costs_[0], 0.771749, atol=1e-6)  # published first cost
-    assert model.score(X_test, Y_test) >= 0.80
+# The course's deep cat networks ([12288, 7, 1] and [12288, 20, 7, 5, 1]) and their published costs
+# and accuracies are checked by the docs build (docs/tutorial/3_deep_network.py), which CI runs.
