@@ -52,7 +52,8 @@ def read_csv_glob(pattern, target, option="--csv"):
     if text:
         raise ValueError(f"{option} {pattern}: feature columns {text} are not numeric; encode them as numbers first")
     X = frame[names].to_dask_array(lengths=True).astype(np.float64).T
-    return X, frame[target].to_dask_array(lengths=True), np.array(names)
+    y = frame[target] if frame[target].dtype.kind in "biuf" else frame[target].astype(object)  # text: str objects
+    return X, y.to_dask_array(lengths=True), np.array(names)
 
 
 def _task(values):
