@@ -224,6 +224,7 @@ def test_bad_dask_input_is_named(client):
     _assert_same_parameters(nnxp.NeuralNetwork(dims, num_iterations=2).fit(Xd, other), model.fit(Xd, Yd), rtol=0)
 
 
+@pytest.mark.slow
 def test_the_command_line_trains_on_a_local_cluster(tmp_path):
     from test_cli import _ok, nnxp_command
 

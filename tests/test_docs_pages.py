@@ -212,6 +212,7 @@ def test_the_docs_show_commands():
     assert {"getting_started.rst", "guide/cli.rst"} <= names
 
 
+@pytest.mark.slow  # about 25 s of processes: CI runs it with the slow selection
 @pytest.mark.parametrize("page", pages(), ids=lambda path: path.relative_to(DOCS).as_posix())
 def test_page_commands_run_as_shown(page, tmp_path):
     for command in page_commands(page):
