@@ -71,7 +71,7 @@ def random_mini_batches(X, Y, mini_batch_size=64, seed=0, epoch=0):
     Each batch has ``mini_batch_size`` columns, the last one the rest. The shuffle is
     ``numpy.random.default_rng((seed, epoch)).permutation(m)``: the same for the same seed and epoch.
 
-    >>> X, Y = np.reshape(np.arange(10.0), (2, 5)), np.array([[0.0, 1.0, 0.0, 1.0, 1.0]])
+    >>> X, Y = np.array([[0.0, 1, 2, 3, 4], [5, 6, 7, 8, 9]]), np.array([[0.0, 1.0, 0.0, 1.0, 1.0]])
     >>> [X_t.shape for X_t, Y_t in nnxp.random_mini_batches(X, Y, mini_batch_size=2)]
     [(2, 2), (2, 2), (2, 1)]
     """
