@@ -92,9 +92,10 @@ def sklearn_step(problem):
     return run, None
 
 
-def jax_jit_step(problem):
-    """JAX: the cost written with jax.numpy, jax.value_and_grad, the whole step under jax.jit."""
-    jax, backend = require("jax"), get_backend("jax")
+def _jax_update(problem):
+    """``(jax, update)``: ``update(params, X, Y) -> (params, J)``, the cost written with jax.numpy and
+    jax.value_and_grad, then one gradient-descent update; not yet jitted."""
+    jax = require("jax")
     jnp, L = jax.numpy, len(problem.dims) - 1
 
     def cost(params, X, Y):
@@ -104,9 +105,29 @@ def jax_jit_step(problem):
         Z = params[f"W{L}"] @ A + params[f"b{L}"]
         return jnp.mean(jnp.maximum(Z, 0) - Z * Y + jnp.log1p(jnp.exp(-jnp.abs(Z))))
 
-    @functools.partial(jax.jit, donate_argnums=0)
-    def step(params, X, Y):
+    def update(params, X, Y):
         J, grads = jax.value_and_grad(cost)(params, X, Y)
         return jax.tree.map(lambda p, g: p - LEARNING_RATE * g, params, grads), J
 
+    return jax, update
+
+
+def jax_jit_step(problem):
+    """JAX: the cost written with jax.numpy, jax.value_and_grad, the whole step under jax.jit."""
+    jax, update = _jax_update(problem)
+    step = jax.jit(update, donate_argnums=0)
+    backend = get_backend("jax")
     return stepper(step, *on_device(backend, problem)), backend.sync
+
+
+def jax_fori_loop_steps(problem, iterations):
+    """:func:`jax_jit_step`'s update ``iterations`` times per call, in a ``lax.fori_loop`` under jax.jit:
+    how a JAX user skips the per-call dispatch between cost reads."""
+    jax, update = _jax_update(problem)
+
+    @functools.partial(jax.jit, donate_argnums=0)
+    def steps(params, X, Y):
+        return jax.lax.fori_loop(0, iterations, lambda i, p: update(p, X, Y)[0], params), None
+
+    backend = get_backend("jax")
+    return stepper(steps, *on_device(backend, problem)), backend.sync

@@ -5,17 +5,21 @@ then write ``benchmarks/results/report.md`` and two PNG plots.
     python -m benchmarks.report --run --impl nnxp-numpy,numpy-minimal --m 2048 --dtypes float32
     python -m benchmarks.report --from-json                # rebuild the report from results/raw/*.json
 
+``--run`` ends with :mod:`benchmarks.fit_vs_peers` (``fit`` per iteration against each library's
+own step, about 3 minutes; ``--no-fit`` skips it), into ``results/raw/fit.json``.
+
 Each implementation runs in its own pytest process with its thread count pinned
 (:mod:`benchmarks.runner`); its JSON lands in ``results/raw/<impl>.json``, so a later
 run of a few implementations (on a GPU machine, say) adds to the earlier ones.
 """
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
 
-from . import plots, tables
+from . import fit_vs_peers, plots, tables
 from .impls import ALL
 from .results import load
 from .runner import run_all
@@ -69,6 +73,9 @@ def write_report(raw_dir, out_dir):
         + tables.comparison_table(records),
         "![speedup](speedup.png)\n\n![backends](backends.png)",
         "## 3. One training iteration: every implementation\n\n" + tables.step_tables(records),
+        "## 4. `fit` per iteration against each library's own step\n\nFloat32, full batch, gradient descent; "
+        "`fit` timed as the slope between two resumed fits' lengths, the peers over 20 calls "
+        "(`python -m benchmarks.fit_vs_peers`).\n\n" + tables.fit_table(records),
     ])
     (out_dir / "report.md").write_text(text + "\n")
     print(f"wrote {out_dir / 'report.md'}, speedup.png, backends.png")
@@ -86,6 +93,7 @@ def parse_args(argv):
     parser.add_argument("--m", help="comma-separated m for the training step (default 256,2048,8192)")
     parser.add_argument("--dtypes", help="comma-separated dtypes (default float32,float64)")
     parser.add_argument("--fast", action="store_true", help="the small CI sizes instead of the full ones")
+    parser.add_argument("--no-fit", action="store_true", help="skip `fit` against the peers (benchmarks.fit_vs_peers)")
     return parser.parse_args(argv)
 
 
@@ -99,6 +107,10 @@ def main(argv=None):
         if unknown:
             sys.exit(f"unknown implementation(s) {unknown}; known: {ALL}")
         failed = run_all(impls, raw, threads=args.threads, full=not args.fast, rounds=args.rounds, options=options)
+        if not args.no_fit:
+            print("\n=== fit per iteration against each library's own step ===", flush=True)
+            fit = fit_vs_peers.run(args.threads, max(args.rounds, 3), memory=True)
+            (raw / "fit.json").write_text(json.dumps(fit, indent=1))
         if failed:
             print(f"warning: benchmarks failed for {failed}", file=sys.stderr)
     write_report(raw, args.results)

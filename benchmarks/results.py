@@ -7,7 +7,7 @@ from pathlib import Path
 def load(raw_dir):
     """``(records, machines)`` from every ``*.json`` in ``raw_dir``.
 
-    A record has ``suite`` ("dot", "logreg", "step", from the group's first word),
+    A record has ``suite`` ("dot", "logreg", "step", "fit", from the group's first word),
     ``impl``, ``median`` and ``min`` in seconds, ``rounds`` and the benchmark's extra_info
     (``dims``, ``m``, ``dtype``, ``flops``, ``threads``, ...). ``machines`` maps each file's
     implementation to its machine_info, with the run's date added.
@@ -16,14 +16,15 @@ def load(raw_dir):
     for path in sorted(Path(raw_dir).glob("*.json")):
         data = json.loads(path.read_text())
         machines[path.stem] = {**data.get("machine_info", {}), "datetime": data.get("datetime")}
-        for bench in data.get("benchmarks", []):
-            stats = bench["stats"]
-            records.append({
-                "suite": bench["group"].split()[0], "group": bench["group"],
-                "median": stats["median"], "min": stats["min"], "rounds": stats["rounds"],
-                **bench.get("extra_info", {}),
-            })
+        records += load_benchmarks(data.get("benchmarks", []))
     return records, machines
+
+
+def load_benchmarks(benchmarks):
+    """The records (see :func:`load`) of one JSON file's list of benchmarks."""
+    return [{"suite": bench["group"].split()[0], "group": bench["group"], "median": bench["stats"]["median"],
+             "min": bench["stats"]["min"], "rounds": bench["stats"]["rounds"], **bench.get("extra_info", {})}
+            for bench in benchmarks]
 
 
 def step_key(record):

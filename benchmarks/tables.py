@@ -11,6 +11,18 @@ TARGETS = [  # (description, network, numerator impl, denominator impl, bound)
     ("nnxp on torch CPU within 1.10x of PyTorch eager autograd", (4096, 1024, 1024, 1), "nnxp-torch", "torch-eager", 1.10),
 ]
 PEERS = ["numpy-minimal", "matmul-numpy", "torch-eager", "sklearn", "jax-jit"]
+FIT_PAIRS = [("nnxp-fit-numpy", "numpy-minimal"), ("nnxp-fit-torch", "torch-eager"), ("nnxp-fit-jax", "jax-jit"),
+             ("nnxp-fit-jax", "jax-fori-loop")]
+"""``fit`` per iteration on a library, and that library's own hand-written step (:mod:`benchmarks.fit_vs_peers`)."""
+FIT_TARGETS = [  # (description, networks, numerator impl, denominator impl, bound)
+    ("`fit` on NumPy at most 1.0x the minimal NumPy step", [(784, 256, 128, 1), (4096, 1024, 1024, 1)],
+     "nnxp-fit-numpy", "numpy-minimal", 1.0),
+    ("`fit` on NumPy at most 1.1x the minimal NumPy step", [(64, 16, 8, 1)], "nnxp-fit-numpy", "numpy-minimal", 1.1),
+    ("`fit` on torch at most 1.0x PyTorch eager autograd + SGD", [(784, 256, 128, 1), (4096, 1024, 1024, 1)],
+     "nnxp-fit-torch", "torch-eager", 1.0),
+    ("`fit` on JAX at most 1.05x a hand-written `jax.jit` step", [(64, 16, 8, 1), (784, 256, 128, 1),
+                                                                  (4096, 1024, 1024, 1)], "nnxp-fit-jax", "jax-jit", 1.05),
+]
 
 
 def markdown(header, rows):
@@ -77,6 +89,7 @@ def target_rows(records):
             value = ratio(by.get(numerator), by.get(denominator)) if d == dims else None
             if value is not None:
                 rows.append((description, f"{list(dims)} m={m} {dtype}", value, bound, value <= bound))
+    rows += fit_target_rows(records)
     dots = dot_records(records)
     for variant in ("numpy-elements", "python-floats"):
         speedup = ratio(dots.get(variant), dots.get("nnxp-numpy"))
@@ -90,3 +103,36 @@ def targets_table(records):
     return markdown(["target", "measured at", "value", "bound", "holds"],
                     [[d, size, f"{v:.3g}x", f"{b}x", "yes" if ok else "**no**"]
                      for d, size, v, b, ok in target_rows(records)])
+
+
+def _fit_key(record):
+    return tuple(record["dims"]), record["m"]
+
+
+def fit_target_rows(records):
+    """The ``fit`` targets (:data:`FIT_TARGETS`, and peak memory at most 1.2x the minimal NumPy step's)."""
+    rows = []
+    for (dims, m), by in sorted(index(records, "fit", _fit_key).items()):
+        for description, networks, numerator, denominator, bound in FIT_TARGETS:
+            value = ratio(by.get(numerator), by.get(denominator)) if dims in networks else None
+            if value is not None:
+                rows.append((description, f"{list(dims)} m={m} float32", value, bound, value <= bound))
+        ours, theirs = by.get("nnxp-fit-numpy", {}).get("peak"), by.get("numpy-minimal", {}).get("peak")
+        if ours and theirs:
+            rows.append(("peak memory of a NumPy `fit` step at most 1.2x the minimal step's",
+                         f"{list(dims)} m={m} float32", ours / theirs, 1.2, ours / theirs <= 1.2))
+    return rows
+
+
+def fit_table(records):
+    """``fit`` per iteration against each library's own step: both times (fastest round) and their ratio."""
+    rows = []
+    for (dims, m), by in sorted(index(records, "fit", _fit_key).items()):
+        for ours, theirs in FIT_PAIRS:
+            a, b = by.get(ours), by.get(theirs)
+            if a and b:
+                memory = (f"{a['peak'] / 2**20:.1f} / {b['peak'] / 2**20:.1f} MiB"
+                          if a.get("peak") and b.get("peak") else "")
+                rows.append([f"{list(dims)}, {m}", ours, fmt_time(a[STAT]), theirs, fmt_time(b[STAT]),
+                             fmt_ratio(ratio(a, b)), memory])
+    return markdown(["network, m", "nnxp", STAT, "peer", STAT, "nnxp / peer", "peak memory"], rows)

@@ -61,3 +61,38 @@ def test_child_processes_pin_threads_and_unset_openblas_coretype(monkeypatch):
     assert "OPENBLAS_CORETYPE" not in env and "OPENBLAS_L2_SIZE" not in env
     assert all(env[name] == "3" for name in runner.THREAD_VARIABLES)
     assert (env["NNXP_BENCH_IMPL"], env["NNXP_BENCH_FULL"], env["NNXP_BENCH_M"]) == ("torch-eager", "1", "2048")
+
+
+def fit(impl, dims, seconds, peak=None):
+    return bench(f"fit {dims} m=2048 float32", seconds, impl=impl, dims=dims, m=2048, dtype="float32", peak=peak,
+                 threads=2)
+
+
+def test_fit_rows_judge_each_library_against_its_own_step(tmp_path):
+    raw = tmp_path / "raw"
+    write_results(raw)
+    (raw / "fit.json").write_text(json.dumps({"machine_info": {}, "benchmarks": [
+        fit("nnxp-fit-numpy", [784, 256, 128, 1], 0.99, peak=12 * 2**20),
+        fit("numpy-minimal", [784, 256, 128, 1], 1.0, peak=10 * 2**20),
+        fit("nnxp-fit-jax", [784, 256, 128, 1], 1.1), fit("jax-jit", [784, 256, 128, 1], 1.0),
+    ]}))
+    records, _ = load(raw)
+    verdicts = {d: (round(value, 3), ok) for d, _, value, _, ok in tables.fit_target_rows(records)}
+    assert verdicts == {tables.FIT_TARGETS[0][0]: (0.99, True), tables.FIT_TARGETS[3][0]: (1.1, False),
+                        "peak memory of a NumPy `fit` step at most 1.2x the minimal step's": (1.2, True)}
+    report.write_report(raw, tmp_path)
+    text = (tmp_path / "report.md").read_text()
+    assert "| [784, 256, 128, 1], 2048 | nnxp-fit-numpy | 990 ms | numpy-minimal | 1 s | 0.99x | 12.0 / 10.0 MiB |" in text
+    assert "| [784, 256, 128, 1], 2048 | nnxp-fit-jax | 1.1 s | jax-jit | 1 s | 1.1x |  |" in text
+
+
+def test_fit_vs_peers_times_fit_and_the_minimal_step_on_the_same_problem():
+    from . import fit_vs_peers
+
+    ours = fit_vs_peers.measure("nnxp-fit-numpy", (16, 8, 1), 64, 2, True)
+    theirs = fit_vs_peers.measure("numpy-minimal", (16, 8, 1), 64, 2, True)
+    assert ours["group"] == theirs["group"] == "fit [16,8,1] m=64 float32"
+    for result in (ours, theirs):
+        assert 0 < result["stats"]["min"] <= result["stats"]["median"] < 0.01  # seconds per iteration
+    # a tracemalloc peak of the iteration's arrays: more than Z1 and A1's (8, 64) float32 each, far less than 1 MiB
+    assert 2 * 8 * 64 * 4 < theirs["extra_info"]["peak"] <= ours["extra_info"]["peak"] < 2**20

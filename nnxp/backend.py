@@ -10,7 +10,6 @@ otherwise NumPy; :func:`backend_info` says why.
 import functools
 import numbers
 import os
-import warnings
 from dataclasses import dataclass
 
 import array_api_compat
@@ -328,46 +327,3 @@ def dtype_name(dtype):
 def dtype_of(xp, dtype):
     """The ``xp`` dtype for ``dtype`` (see :func:`dtype_name`)."""
     return getattr(xp, dtype_name(dtype))
-
-
-def step_compiler(xp, compile=None):
-    """``compiler(fn, static)`` that compiles a pure step function of arrays for ``xp`` (``static``: the
-    name of its one Python-valued argument), or None to run it eagerly.
-
-    ``compile`` None compiles where it is known to help: ``jax.jit`` on JAX (each eager JAX operation is
-    a dispatch). True also tries ``torch.compile`` on torch, which falls back to eager execution with a
-    warning when it fails (no C++ compiler, an unsupported operation), and warns that NumPy, CuPy and
-    array-api-strict have nothing to compile. False never compiles.
-    """
-    if compile is False:
-        return None
-    if array_api_compat.is_jax_namespace(xp):
-        import jax
-
-        return lambda fn, static: jax.jit(fn, static_argnames=static)
-    if compile and array_api_compat.is_torch_namespace(xp):
-        return _torch_compiler
-    if compile:
-        warnings.warn(f"compile=True: {xp.__name__} has no compiler nnxp uses; the step runs eagerly", UserWarning,
-                      stacklevel=4)
-    return None
-
-
-def _torch_compiler(fn, static):
-    """``torch.compile(fn)``, replaced by ``fn`` itself (with a warning) the first time it fails."""
-    import torch
-
-    current = [torch.compile(fn)]
-
-    def step(*args):
-        try:
-            return current[0](*args)
-        except Exception as exc:  # noqa: BLE001 - inductor's failures have many types
-            if current[0] is fn:
-                raise
-            warnings.warn(f"torch.compile failed ({type(exc).__name__}: {str(exc).splitlines()[0][:200]}); "
-                          "the step runs eagerly", UserWarning, stacklevel=2)
-            current[0] = fn
-            return fn(*args)
-
-    return step

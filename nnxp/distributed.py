@@ -204,6 +204,10 @@ class DaskRunner:
             total = total + J_sum
         return parameters, optimizer_state, t, self.xp.asarray(total / self.m) if with_cost else None
 
+    def cost_free_epochs(self, state, settings, count):
+        """None: every epoch is its own round of tasks (see ``LocalRunner.cost_free_epochs``)."""
+        return None
+
     def sums(self, X, Y, parameters):
         """``(m, J_sum, score_sums)`` of ``parameters`` on chunks ``X``, ``Y``: no L2 term, no dropout."""
         return self._reduce(chunks.evaluation_sums, X, Y, parameters)

@@ -60,13 +60,15 @@ def linear_activation_forward(A_prev, W, b, activation):
     return _linear_activation_forward(namespace(A_prev, W, b), A_prev, W, b, activation)
 
 
-def _model_forward(xp, X, parameters, activations, masks=None):
+def _model_forward(xp, X, parameters, activations, masks=None, keep_Z=True):
     """Forward propagation; ``masks`` (inverted dropout): one ``D{l} / keep_prob{l}`` array or None
-    per hidden layer, multiplied into A{l} before the next layer takes it."""
-    A, caches = X, []
+    per hidden layer, multiplied into A{l} before the next layer takes it. Without ``keep_Z`` (the
+    training step, no masks) the hidden layers' caches hold None for Z, freed as soon as A is made:
+    backpropagation reads A (the next layer's A_prev) instead."""
+    A, caches, L = X, [], len(activations)
     for l, activation in enumerate(activations, start=1):
         A, cache = _linear_activation_forward(xp, A, parameters[f"W{l}"], parameters[f"b{l}"], activation)
-        caches.append(cache)
+        caches.append(cache if keep_Z or l == L else (cache[0], None))
         if masks and l < len(activations) and masks[l - 1] is not None:
             A = A * masks[l - 1]
     return A, caches

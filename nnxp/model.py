@@ -19,7 +19,7 @@ from .kernels import _model_forward
 from .losses import get_loss, resolve_loss
 from .dropout import check_keep_prob
 from .optimizers import resolve_optimizer, schedule_lr_decay, update_lr
-from .step import compiled_step, forward_cost
+from .step import compiled, forward_cost
 from .training import LocalRunner, TrainingState, out_of_memory_explained, shuffle_seed, train
 from .validation import (
     check_choice,
@@ -221,22 +221,7 @@ class NeuralNetwork:
         xp, X, Y = prepare_XY(self, X, Y, fitted=resume)
         warn_if_unscaled(xp, X)
         validation = None if validation_data is None else prepare_validation(self, xp, validation_data, X.dtype)
-        return LocalRunner(xp, X, Y, validation, self._compiled_step(xp, compile))
-
-    def _compiled_step(self, xp, compile):
-        """The compiled step for ``xp``, kept while the settings it was traced with stay the same, so
-        that successive fits (``resume``, ``partial_fit``) do not compile again."""
-        key = (xp.__name__, compile, tuple(self.activations), self.l2, repr(self.optimizer), self.loss)
-        cached = self.__dict__.get("_step_cache")
-        if cached is None or cached[0] != key:
-            self._step_cache = cached = (key, compiled_step(xp, self, self._loss, compile))
-        return cached[1]
-
-    def __getstate__(self):
-        """Pickles without the compiled step (a library's function object): it is rebuilt when needed."""
-        state = dict(self.__dict__)
-        state.pop("_step_cache", None)
-        return state
+        return LocalRunner(xp, X, Y, validation, *compiled(xp, self, self._loss, compile))
 
     def _fresh_state(self, runner):
         parameters = initialize_parameters(

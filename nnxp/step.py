@@ -6,7 +6,9 @@ layer's Z, then backward" is written once, for every loss. Course layout: ``X (n
 ``Y (n[L], m)`` in the loss's training form (one-hot for categorical cross-entropy).
 """
 
-from .backend import step_compiler
+from collections import OrderedDict, namedtuple
+
+from .compilers import loop_compiler, step_compiler
 from .dropout import dropout_masks
 from .kernels import _model_backward, _model_forward
 from .optim import _l2_cost, add_l2_gradients
@@ -33,11 +35,12 @@ def value_and_grad(xp, X, Y, parameters, activations, loss, *, l2=0.0, with_cost
     """``(J, grads)`` of the batch: the cost (None unless ``with_cost``) and its gradients.
 
     ``grads`` holds ``dW{l}``, ``db{l}`` (plus ``(l2 / m) W{l}`` when ``l2``) and, with
-    ``need_dA0``, ``dA0``; each layer's Z, A and dA is freed as soon as the backward pass is past it. ``masks``: dropout's ``D{l} / keep_prob{l}`` per hidden layer
+    ``need_dA0``, ``dA0``; the hidden layers' Z are not kept (without dropout), and each layer's A and dA is
+    freed as soon as the backward pass is past it. ``masks``: dropout's ``D{l} / keep_prob{l}`` per hidden layer
     (see :mod:`nnxp.dropout`), applied in both passes; J is then the cost of the thinned network.
     One forward and one backward pass; no host reads.
     """
-    AL, caches = _model_forward(xp, X, parameters, activations, masks)
+    AL, caches = _model_forward(xp, X, parameters, activations, masks, keep_Z=masks is not None)
     J = _cost(xp, caches, Y, parameters, loss, l2) if with_cost else None
     grads = _model_backward(xp, AL, Y, caches, activations, need_dA0, masks, consume=True)
     if l2:
@@ -62,7 +65,7 @@ def update_step(xp, X, Y, parameters, state, settings, loss, with_cost, learning
 def gradient_step(xp, X, Y, parameters, state, settings, loss, with_cost, *, learning_rate, t, draw=None,
                   compiled=None):
     """:func:`update_step` with this step's dropout masks drawn from ``draw`` (the uniform source of the
-    masks; None: no dropout), eagerly or through ``compiled`` (:func:`compiled_step`'s function)."""
+    masks; None: no dropout), eagerly or through ``compiled`` (:func:`compiled`'s step)."""
     masks = None
     if draw is not None:
         masks = dropout_masks(xp, draw, settings.layer_dims, settings.keep_probs, X.shape[1], X.dtype)
@@ -71,11 +74,36 @@ def gradient_step(xp, X, Y, parameters, state, settings, loss, with_cost, *, lea
     return update_step(xp, X, Y, parameters, state, settings, loss, with_cost, learning_rate, t, masks)
 
 
-def compiled_step(xp, settings, loss, compile=None):
-    """:func:`update_step` for ``settings`` and ``loss`` compiled by ``xp``'s library (``jax.jit``,
-    ``torch.compile``: :func:`nnxp.backend.step_compiler`), called as ``step(X, Y, parameters, state,
-    learning_rate, t, masks, with_cost)``; None where nothing compiles (``compile`` None: where it is
-    known to help, False: never)."""
+StepSettings = namedtuple("StepSettings", "activations l2 optimizer")
+"""What a compiled step holds of a model's settings (not the model, nor its parameters)."""
+
+_COMPILED = OrderedDict()
+_COMPILED_KEPT = 16
+
+
+def compiled(xp, settings, loss, compile=None):
+    """``(step, epochs)``: :func:`update_step` for ``settings`` and ``loss`` compiled by ``xp``'s library
+    (:func:`nnxp.compilers.step_compiler`), and :func:`update_step` run for several cost-free full-batch
+    epochs in one call where the library compiles loops (:func:`nnxp.compilers.loop_compiler`); None for
+    either where nothing compiles (``compile`` None: where it is known to help, False: never).
+
+    ``step(X, Y, parameters, state, learning_rate, t, masks, with_cost)`` is one update;
+    ``epochs(X, Y, parameters, state, learning_rates, t, n) -> (parameters, state)`` runs updates
+    ``t + 1 .. t + n`` at ``learning_rates[0 .. n-1]`` (a 1-d array, longer than n allowed) without
+    costs or dropout. Both are kept for the last few settings, so models of the same settings share
+    their traces.
+    """
+    held = StepSettings(tuple(settings.activations), settings.l2, settings.optimizer)
+    key = (xp.__name__, compile, held.activations, held.l2, repr(held.optimizer), loss)
+    if key not in _COMPILED:
+        _COMPILED[key] = (_compiled_step(xp, held, loss, compile), _compiled_epochs(xp, held, loss, compile))
+        while len(_COMPILED) > _COMPILED_KEPT:
+            _COMPILED.popitem(last=False)
+    _COMPILED.move_to_end(key)
+    return _COMPILED[key]
+
+
+def _compiled_step(xp, settings, loss, compile):
     compiler = step_compiler(xp, compile)
     if compiler is None:
         return None
@@ -84,3 +112,14 @@ def compiled_step(xp, settings, loss, compile=None):
         return update_step(xp, X, Y, parameters, state, settings, loss, with_cost, learning_rate, t, masks)
 
     return compiler(step, static="with_cost")
+
+
+def _compiled_epochs(xp, settings, loss, compile):
+    compiler = loop_compiler(xp, compile)
+    if compiler is None:
+        return None
+
+    def step(X, Y, parameters, state, learning_rate, t):
+        return update_step(xp, X, Y, parameters, state, settings, loss, False, learning_rate, t)[:2]
+
+    return compiler(step)

@@ -148,11 +148,15 @@ def _batches(xp, X, Y, state, settings):
     return _mini_batches(xp, X, Y, batch_size, state.shuffle_seed, state.iterations_done)
 
 
+def _has_dropout(settings):
+    keep = settings.keep_prob  # one float for every hidden layer, or one per layer (checked when set)
+    return keep != 1 if isinstance(keep, float) else any(k != 1 for k in keep)
+
+
 def _mask_source(xp, X, state, settings):
     """The uniform source of this epoch's dropout masks (None without dropout): seeded from the
     model's seed and the epoch, so a resumed run draws what a straight one does."""
-    keep = settings.keep_prob  # one float for every hidden layer, or one per layer (checked when set)
-    if keep == 1 if isinstance(keep, float) else all(k == 1 for k in keep):
+    if not _has_dropout(settings):
         return None
     return uniform_source(xp, array_api_compat.device(X), epoch_seed(state.shuffle_seed, state.iterations_done))
 
@@ -215,13 +219,33 @@ class LocalRunner:
     ``(X_v, Y_v)`` as arrays of the namespace ``xp``, on one device. :mod:`nnxp.distributed` has the
     same three methods over the chunks of Dask arrays; :func:`train` drives either."""
 
-    def __init__(self, xp, X, Y, validation=None, compiled=None):
+    def __init__(self, xp, X, Y, validation=None, compiled=None, compiled_epochs=None):
         self.xp, self.X, self.Y, self.validation, self.compiled = xp, X, Y, validation, compiled
+        self.compiled_epochs = compiled_epochs
         self.dtype, self.device = X.dtype, array_api_compat.device(X)
 
     def epoch(self, state, settings, loss, with_cost):
         """One pass over the data: see :func:`run_epoch` (through the ``compiled`` step when there is one)."""
         return run_epoch(self.xp, self.X, self.Y, state, settings, loss, with_cost, self.compiled)
+
+    def cost_free_epochs(self, state, settings, count):
+        """``(parameters, optimizer_state, steps_done)`` after ``count`` epochs from ``state`` without
+        costs, in one call of the ``compiled_epochs`` loop (:func:`nnxp.step.compiled`); None where
+        that loop does not apply (none compiled, mini-batches, dropout): the caller runs them one by one.
+
+        Full batch, so epoch ``e``'s update is number ``e + 1`` at ``settings.learning_rate_at(e)``;
+        the learning rates go to the device in one array, padded to a power of two so that few
+        lengths are ever traced."""
+        if (self.compiled_epochs is None or _has_dropout(settings)
+                or len(_batches(self.xp, self.X, self.Y, state, settings)) > 1):
+            return None
+        first = state.iterations_done
+        rates = [settings.learning_rate_at(epoch) for epoch in range(first, first + count)]
+        rates += [0.0] * ((1 << (count - 1).bit_length()) - count)
+        learning_rates = self.xp.asarray(rates, dtype=self.dtype, device=self.device)
+        parameters, optimizer_state = self.compiled_epochs(
+            self.X, self.Y, state.parameters, state.optimizer_state, learning_rates, state.steps_done, count)
+        return parameters, optimizer_state, state.steps_done + count
 
     def evaluate(self, parameters, settings, loss):
         """``(cost, score)`` of ``parameters`` on the validation data, as Python floats."""
@@ -234,6 +258,11 @@ class LocalRunner:
         return final_cost(self.xp, self.X, self.Y, parameters, settings, loss)
 
 
+FUSED_EPOCHS = 1024
+"""The most cost-free epochs one compiled call runs (:meth:`LocalRunner.cost_free_epochs`): Ctrl-C
+and the progress of ``fit`` wait for the call to end."""
+
+
 def train(runner, state, settings, loss, progress=None):
     """Run up to ``settings.num_iterations`` epochs of ``loss`` from ``state`` on ``runner``'s data
     (a :class:`LocalRunner`, or Dask chunks), updating ``state`` after each.
@@ -243,26 +272,44 @@ def train(runner, state, settings, loss, progress=None):
     validation cost lower than the best by more than ``settings.tol``, the stopping epoch's update
     discarded, and ``state`` gets the best evaluation's parameters. ``progress(epochs_done,
     last_cost)`` is called on the host after every epoch; when it returns True training stops there.
+    Without ``progress``, the epochs between two logged costs run in one call where the runner
+    compiles loops (``cost_free_epochs``).
     """
     stopper = None if settings.early_stopping is None else EarlyStopping(settings.early_stopping, settings.tol)
     start = state.iterations_done
-    for epoch in range(start, start + settings.num_iterations):
-        with_cost = epoch % settings.cost_every == 0
-        parameters, optimizer_state, steps_done, cost = runner.epoch(state, settings, loss, with_cost)
-        if with_cost:
-            state.costs.append(read_cost(cost, epoch, settings, state, loss))
-            if runner.validation is not None:
-                validation_cost = record_validation(runner, state, settings, loss)
-                if stopper is not None and stopper.stop_after(validation_cost, state):
-                    break
-        state.parameters, state.optimizer_state = parameters, optimizer_state
-        state.iterations_done, state.steps_done = epoch + 1, steps_done
-        if progress is not None and progress(state.iterations_done, state.costs[-1] if state.costs else None):
-            break  # the callback asked to stop
+    end = start + settings.num_iterations
+    while state.iterations_done < end:
+        epoch = state.iterations_done
+        if progress is None and epoch % settings.cost_every:
+            count = min(end, epoch - epoch % settings.cost_every + settings.cost_every, epoch + FUSED_EPOCHS) - epoch
+            fused = runner.cost_free_epochs(state, settings, count)
+            if fused is not None:
+                state.parameters, state.optimizer_state, state.steps_done = fused
+                state.iterations_done = epoch + count
+                continue
+        if _one_epoch(runner, state, settings, loss, stopper, epoch) or (
+                progress is not None and progress(state.iterations_done, state.costs[-1] if state.costs else None)):
+            break  # early stopping, or the callback asked to stop
     if stopper is not None:
         stopper.restore(state)
     if state.iterations_done > start:
         check_final_cost(runner, state, settings, loss)
+
+
+def _one_epoch(runner, state, settings, loss, stopper, epoch):
+    """Epoch ``epoch`` of :func:`train`, its cost logged (and validation recorded) when due; True when
+    early stopping ends training before its update."""
+    with_cost = epoch % settings.cost_every == 0
+    parameters, optimizer_state, steps_done, cost = runner.epoch(state, settings, loss, with_cost)
+    if with_cost:
+        state.costs.append(read_cost(cost, epoch, settings, state, loss))
+        if runner.validation is not None:
+            validation_cost = record_validation(runner, state, settings, loss)
+            if stopper is not None and stopper.stop_after(validation_cost, state):
+                return True
+    state.parameters, state.optimizer_state = parameters, optimizer_state
+    state.iterations_done, state.steps_done = epoch + 1, steps_done
+    return False
 
 
 def final_cost(xp, X, Y, parameters, settings, loss):

@@ -1,6 +1,8 @@
 """Compiled training steps: ``jax.jit`` on JAX arrays by default, ``torch.compile`` when asked, the same
 results as the eager step to rounding, and warnings where nothing compiles."""
 
+from collections import OrderedDict
+
 import numpy as np
 import pytest
 
@@ -15,7 +17,9 @@ SETTINGS = dict(optimizer="adam", learning_rate=0.01, batch_size=100, keep_prob=
 
 @pytest.fixture
 def traced(monkeypatch):
-    """Counts the calls of the step's Python function: once per step eagerly, once per trace compiled."""
+    """Counts the calls of the step's Python function: once per step eagerly, once per trace compiled
+    (the compiled steps of earlier tests forgotten)."""
+    monkeypatch.setattr(nnxp.step, "_COMPILED", OrderedDict())
     calls = []
     original = nnxp.step.update_step
 
@@ -71,6 +75,7 @@ def test_torch_compile_when_asked_gives_the_eager_results():
 
 def test_a_failing_torch_compile_falls_back_with_a_warning(monkeypatch):
     torch = pytest.importorskip("torch")
+    monkeypatch.setattr(nnxp.step, "_COMPILED", OrderedDict())  # not a step compiled before
 
     def broken(fn):
         def fail(*args):
@@ -101,3 +106,51 @@ def test_resumed_fits_reuse_the_compiled_step_and_models_still_pickle(traced):
     assert len(traced) > traced_once  # another step: traced again
     copy = pickle.loads(pickle.dumps(model))
     np.testing.assert_array_equal(np.asarray(copy.predict(X)), np.asarray(model.predict(X)))
+
+
+def test_models_of_the_same_settings_share_one_trace(traced):
+    jax = pytest.importorskip("jax")
+    X, Y = (jax.numpy.asarray(a) for a in _digits())
+    nnxp.NeuralNetwork([64, 16, 10], **SETTINGS).fit(X, Y)
+    traced_once = len(traced)
+    nnxp.NeuralNetwork([64, 16, 10], **SETTINGS).fit(X, Y)
+    assert len(traced) == traced_once
+    nnxp.NeuralNetwork([64, 16, 10], **{**SETTINGS, "l2": 0.2}).fit(X, Y)
+    assert len(traced) > traced_once
+
+
+@pytest.mark.parametrize("optimizer", ["gd", "momentum", "adam"])
+def test_jax_runs_the_epochs_between_logged_costs_in_one_call_with_the_eager_results(traced, optimizer):
+    """Full batch, no dropout: the 9 epochs between two logged costs are one ``lax.fori_loop`` call,
+    at each epoch's decayed learning rate and Adam's ``t``."""
+    jax = pytest.importorskip("jax")
+    jax.config.update("jax_enable_x64", True)
+    X, Y = (jax.numpy.asarray(a) for a in _digits())
+    settings = dict(optimizer=optimizer, learning_rate=0.05, decay_rate=0.3, l2=0.1, num_iterations=23,
+                    cost_every=10, seed=4)
+    eager = nnxp.NeuralNetwork([64, 16, 10], **settings).fit(X, Y, compile=False)
+    assert len(traced) == 23
+    traced.clear()
+    fused = nnxp.NeuralNetwork([64, 16, 10], **settings).fit(X, Y)
+    assert len(traced) == 3  # the step with a cost; loops of up to 16 and of up to 4 epochs (9, 9, 2)
+    assert (fused.iterations_done_, fused.steps_done_) == (23, 23)
+    for key, value in eager.parameters_.items():
+        np.testing.assert_allclose(np.asarray(fused.parameters_[key]), np.asarray(value), rtol=1e-12, atol=1e-15)
+    for ours, theirs in zip(jax.tree.leaves(fused.optimizer_state_), jax.tree.leaves(eager.optimizer_state_),
+                            strict=True):
+        np.testing.assert_allclose(np.asarray(ours), np.asarray(theirs), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(fused.costs_, eager.costs_, rtol=1e-12)
+    resumed = nnxp.NeuralNetwork([64, 16, 10], **{**settings, "num_iterations": 11}).fit(X, Y)
+    resumed.num_iterations = 12
+    resumed.fit(X, Y, resume=True)
+    for key, value in fused.parameters_.items():
+        np.testing.assert_allclose(np.asarray(resumed.parameters_[key]), np.asarray(value), rtol=1e-12, atol=1e-15)
+
+
+def test_with_a_progress_callback_every_epoch_is_its_own_call():
+    jax = pytest.importorskip("jax")
+    X, Y = (jax.numpy.asarray(a) for a in _digits())
+    seen = []
+    nnxp.NeuralNetwork([64, 16, 10], num_iterations=7, cost_every=5).fit(
+        X, Y, progress=lambda done, cost: seen.append(done))
+    assert seen == [1, 2, 3, 4, 5, 6, 7]
