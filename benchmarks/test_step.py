@@ -17,7 +17,7 @@ from .problems import make_problem
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("m", STEP_M)
 @pytest.mark.parametrize("dims", STEP_DIMS, ids=lambda dims: "-".join(map(str, dims)))
-def test_training_step(measure, request, impl, dims, m, dtype):
+def test_training_step(measure, benchmark, impl, dims, m, dtype):
     problem = make_problem(dims, m, dtype)
     if impl == "loops" and problem.flops // 2 > LOOP_MAX_MACS:
         pytest.skip(f"{problem.flops // 2:.1e} multiply-adds is too many for Python loops "
@@ -25,7 +25,7 @@ def test_training_step(measure, request, impl, dims, m, dtype):
     run, sync = STEP_BUILDERS[impl](problem)
     result = measure(run, sync=sync, group=f"step {problem.label}", rounds=LOOP_ROUNDS if impl == "loops" else None,
                      impl=impl, dims=list(dims), m=m, dtype=dtype, flops=problem.flops)
-    if request.config.getoption("benchmark_disable") and not impl.startswith(("matmul-", "sklearn")):
+    if benchmark.disabled and not impl.startswith(("matmul-", "sklearn")):
         # run once (CI's smoke mode): the cost it computed is the problem's, from its initial parameters
         cost = result[1] if isinstance(result, tuple) else result
         tolerance = 1e-4 if dtype == "float32" else 1e-10
