@@ -9,7 +9,7 @@ import numbers
 from .backend import dtype_of, get_namespace, host_rng, resolve_device
 from .validation import check_layer_dims
 
-INITS = ("he", "xavier", "scaled", "zeros")
+INITS = ("he", "xavier", "glorot", "scaled", "zeros")
 
 
 def _weight_scale(init, n_prev, scale):
@@ -20,6 +20,16 @@ def _weight_scale(init, n_prev, scale):
     return scale
 
 
+def _host_layer(rng, init, n_prev, n, scale):
+    """``(W, b)`` of one layer drawn on the host in float64; None for what starts at zero."""
+    if init == "glorot":
+        bound = math.sqrt(6.0 / (n_prev + n))
+        return rng.uniform(-bound, bound, (n, n_prev)), rng.uniform(-bound, bound, (n, 1))
+    if init == "zeros":
+        return None, None
+    return rng.standard_normal((n, n_prev)) * _weight_scale(init, n_prev, scale), None
+
+
 def initialize_parameters(
     layer_dims, *, init="he", scale=0.01, seed=0, dtype="float64", backend=None, device=None
 ):
@@ -27,7 +37,9 @@ def initialize_parameters(
 
     W{l} ``(n[l], n[l-1])`` is drawn from N(0, 1) and scaled by ``init``:
     ``"he"`` sqrt(2 / n[l-1]), ``"xavier"`` sqrt(1 / n[l-1]) (as the course names it),
-    ``"scaled"`` ``scale`` (the course's 0.01), ``"zeros"`` 0. b{l} ``(n[l], 1)`` is zeros.
+    ``"scaled"`` ``scale`` (the course's 0.01), ``"zeros"`` 0; b{l} ``(n[l], 1)`` is zeros.
+    ``"glorot"`` is scikit-learn's networks' start instead: W{l}, then b{l}, uniform in ``(-r, r)``
+    with r = sqrt(6 / (n[l-1] + n[l])) (Glorot and Bengio's uniform, variance r^2 / 3).
 
     ``seed``: an int (``numpy.random.default_rng``), a ``numpy.random.Generator``
     or a legacy ``numpy.random.RandomState``; weights are drawn on the host in float64,
@@ -56,11 +68,7 @@ def initialize_parameters(
     on_device = {"dtype": dtype_of(xp, dtype), "device": resolve_device(xp, device)}
     parameters = {}
     for l in range(1, len(dims)):
-        shape = (dims[l], dims[l - 1])
-        if init == "zeros":
-            parameters[f"W{l}"] = xp.zeros(shape, **on_device)
-        else:
-            draws = rng.standard_normal(shape) * _weight_scale(init, dims[l - 1], scale)
-            parameters[f"W{l}"] = xp.asarray(draws, **on_device)
-        parameters[f"b{l}"] = xp.zeros((dims[l], 1), **on_device)
+        W, b = _host_layer(rng, init, dims[l - 1], dims[l], scale)
+        for name, host, shape in ((f"W{l}", W, (dims[l], dims[l - 1])), (f"b{l}", b, (dims[l], 1))):
+            parameters[name] = xp.zeros(shape, **on_device) if host is None else xp.asarray(host, **on_device)
     return parameters

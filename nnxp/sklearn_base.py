@@ -14,6 +14,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import check_is_fitted, check_random_state, validate_data
 
 from .activations import ACTIVATIONS
+from .init import INITS
 from .backend import namespace, to_backend, to_numpy
 from .model import NeuralNetwork
 from .optimizers import Adam, GradientDescent, Momentum, RMSprop
@@ -66,7 +67,8 @@ class _NeuralNetEstimator(BaseEstimator):
     def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, optimizer="adam", alpha=0.0001,
                  batch_size="auto", learning_rate_init=0.001, max_iter=200, random_state=None, momentum=0.9,
                  beta_1=0.9, beta_2=0.999, epsilon=1e-8, early_stopping=False, validation_fraction=0.1,
-                 n_iter_no_change=10, tol=1e-4, verbose=False, backend=None, device=None, dtype=None):
+                 n_iter_no_change=10, tol=1e-4, verbose=False, init="glorot", backend=None, device=None,
+                 dtype=None):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.optimizer = optimizer
@@ -84,6 +86,7 @@ class _NeuralNetEstimator(BaseEstimator):
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
         self.verbose = verbose
+        self.init = init
         self.backend = backend
         self.device = device
         self.dtype = dtype
@@ -121,6 +124,7 @@ class _NeuralNetEstimator(BaseEstimator):
                                            ACTIVATIONS),
             learning_rate=check_positive_number(self.learning_rate_init, "learning_rate_init"),
             num_iterations=check_count(self.max_iter, "max_iter", 1), seed=seed, dtype=self.dtype,
+            init=check_choice(self.init, "init", INITS),
             backend=self.backend, device=self.device, cost_every=1, batch_size=self._batch_size(n_samples),
             l2=check_in_range(self.alpha, "alpha", 0.0), loss=loss, optimizer=self._optimizer(),
         )

@@ -229,23 +229,28 @@ class LocalRunner:
         return run_epoch(self.xp, self.X, self.Y, state, settings, loss, with_cost, self.compiled)
 
     def cost_free_epochs(self, state, settings, count):
-        """``(parameters, optimizer_state, steps_done)`` after ``count`` epochs from ``state`` without
-        costs, in one call of the ``compiled_epochs`` loop (:func:`nnxp.step.compiled`); None where
-        that loop does not apply (none compiled, mini-batches, dropout): the caller runs them one by one.
+        """``(parameters, optimizer_state, epochs_run)`` after up to ``count`` epochs from ``state``
+        without costs, in one call of the ``compiled_epochs`` loop (:func:`nnxp.step.compiled`); None
+        where that loop does not apply (none compiled, mini-batches, dropout): the caller runs them
+        one by one.
 
-        Full batch, so epoch ``e``'s update is number ``e + 1`` at ``settings.learning_rate_at(e)``;
-        the learning rates go to the device in one array, padded to a power of two so that few
-        lengths are ever traced."""
+        One call runs at most :data:`FUSED_EPOCHS` epochs and :data:`FUSED_MULTIPLY_ADDS` of matrix
+        products (at least one epoch). Full batch, so epoch ``e``'s update is number ``e + 1`` at
+        ``settings.learning_rate_at(e)``; the learning rates go to the device in one array, padded
+        to a power of two so that few lengths are ever traced."""
         if (self.compiled_epochs is None or _has_dropout(settings)
                 or len(_batches(self.xp, self.X, self.Y, state, settings)) > 1):
             return None
+        dims = settings.layer_dims
+        per_epoch = 3 * self.X.shape[1] * sum(n * n_prev for n_prev, n in zip(dims, dims[1:]))
+        count = max(1, min(count, FUSED_EPOCHS, FUSED_MULTIPLY_ADDS // per_epoch))
         first = state.iterations_done
         rates = [settings.learning_rate_at(epoch) for epoch in range(first, first + count)]
         rates += [0.0] * ((1 << (count - 1).bit_length()) - count)
         learning_rates = self.xp.asarray(rates, dtype=self.dtype, device=self.device)
         parameters, optimizer_state = self.compiled_epochs(
             self.X, self.Y, state.parameters, state.optimizer_state, learning_rates, state.steps_done, count)
-        return parameters, optimizer_state, state.steps_done + count
+        return parameters, optimizer_state, count
 
     def evaluate(self, parameters, settings, loss):
         """``(cost, score)`` of ``parameters`` on the validation data, as Python floats."""
@@ -259,8 +264,10 @@ class LocalRunner:
 
 
 FUSED_EPOCHS = 1024
-"""The most cost-free epochs one compiled call runs (:meth:`LocalRunner.cost_free_epochs`): Ctrl-C
-and the progress of ``fit`` wait for the call to end."""
+FUSED_MULTIPLY_ADDS = 25 * 10**9
+"""The most epochs, and multiply-adds of the forward and backward matrix products (about a second
+on a 2-core CPU), that one compiled call of :meth:`LocalRunner.cost_free_epochs` runs: Ctrl-C waits
+for the call to end."""
 
 
 def train(runner, state, settings, loss, progress=None):
@@ -281,11 +288,11 @@ def train(runner, state, settings, loss, progress=None):
     while state.iterations_done < end:
         epoch = state.iterations_done
         if progress is None and epoch % settings.cost_every:
-            count = min(end, epoch - epoch % settings.cost_every + settings.cost_every, epoch + FUSED_EPOCHS) - epoch
+            count = min(end, epoch - epoch % settings.cost_every + settings.cost_every) - epoch
             fused = runner.cost_free_epochs(state, settings, count)
             if fused is not None:
-                state.parameters, state.optimizer_state, state.steps_done = fused
-                state.iterations_done = epoch + count
+                state.parameters, state.optimizer_state, ran = fused
+                state.iterations_done, state.steps_done = epoch + ran, state.steps_done + ran
                 continue
         if _one_epoch(runner, state, settings, loss, stopper, epoch) or (
                 progress is not None and progress(state.iterations_done, state.costs[-1] if state.costs else None)):

@@ -8,6 +8,7 @@ import pytest
 
 import nnxp
 import nnxp.step
+import nnxp.training
 from nnxp.datasets import load
 
 SETTINGS = dict(optimizer="adam", learning_rate=0.01, batch_size=100, keep_prob=0.8, l2=0.1, decay_rate=0.1,
@@ -154,3 +155,25 @@ def test_with_a_progress_callback_every_epoch_is_its_own_call():
     nnxp.NeuralNetwork([64, 16, 10], num_iterations=7, cost_every=5).fit(
         X, Y, progress=lambda done, cost: seen.append(done))
     assert seen == [1, 2, 3, 4, 5, 6, 7]
+
+
+def test_one_fused_call_runs_at_most_its_share_of_work(monkeypatch):
+    """Ctrl-C waits for a compiled call: each runs at most ``FUSED_MULTIPLY_ADDS`` of matrix products."""
+    jax = pytest.importorskip("jax")
+    jax.config.update("jax_enable_x64", True)
+    X, Y = (jax.numpy.asarray(a) for a in _digits())
+    settings = dict(optimizer="adam", learning_rate=0.01, num_iterations=23, cost_every=10, seed=4)
+    whole = nnxp.NeuralNetwork([64, 16, 10], **settings).fit(X, Y)
+    ran, original = [], nnxp.training.LocalRunner.cost_free_epochs
+
+    def spied(self, *args):
+        result = original(self, *args)
+        ran.append(result[2])
+        return result
+
+    monkeypatch.setattr(nnxp.training.LocalRunner, "cost_free_epochs", spied)
+    monkeypatch.setattr(nnxp.training, "FUSED_MULTIPLY_ADDS", 3 * (3 * 450 * (64 * 16 + 16 * 10)))  # 3 epochs
+    capped = nnxp.NeuralNetwork([64, 16, 10], **settings).fit(X, Y)
+    assert ran == [3, 3, 3, 3, 3, 3, 2]
+    for key, value in whole.parameters_.items():
+        np.testing.assert_allclose(np.asarray(capped.parameters_[key]), np.asarray(value), rtol=1e-12, atol=1e-15)

@@ -64,7 +64,7 @@ def test_generator_seed_is_advanced():
         ({"layer_dims": [3, 0, 1]}, ValueError, r"layer_dims\[1\] must be positive, got 0"),
         ({"layer_dims": [3, -2]}, ValueError, r"layer_dims\[1\] must be positive, got -2"),
         ({"layer_dims": [3, 2.5]}, TypeError, r"layer_dims\[1\] must be an integer, got 2.5"),
-        ({"layer_dims": [3, 2], "init": "glorot"}, ValueError, "init must be one of .*'glorot'"),
+        ({"layer_dims": [3, 2], "init": "lecun"}, ValueError, "init must be one of .*'lecun'"),
         ({"layer_dims": [3, 2], "seed": "abc"}, TypeError, "seed must be an int"),
         ({"layer_dims": [3, 2], "seed": -1}, ValueError, "seed must be a non-negative int, got -1"),
         ({"layer_dims": [3, 2], "dtype": "int32"}, ValueError, "dtype must be float32 or float64"),
@@ -74,3 +74,15 @@ def test_generator_seed_is_advanced():
 def test_bad_arguments_are_named(kwargs, error, message):
     with pytest.raises(error, match=message):
         nnxp.initialize_parameters(**kwargs)
+
+
+def test_glorot_draws_weights_then_biases_uniformly_within_scikit_learns_bound():
+    """scikit-learn's start: per layer W{l} then b{l}, uniform in (-r, r), r = sqrt(6 / (n[l-1] + n[l]))."""
+    params = nnxp.initialize_parameters([300, 100, 1], init="glorot", seed=5)
+    rng = np.random.default_rng(5)
+    for l, (n_prev, n) in enumerate([(300, 100), (100, 1)], start=1):
+        bound = np.sqrt(6 / (n_prev + n))
+        np.testing.assert_array_equal(params[f"W{l}"], rng.uniform(-bound, bound, (n, n_prev)))
+        np.testing.assert_array_equal(params[f"b{l}"], rng.uniform(-bound, bound, (n, 1)))
+    r = np.sqrt(6 / 400)  # 30,000 draws: their variance is r^2 / 3 = 0.005 to within 2%
+    assert np.abs(params["W1"]).max() < r and np.var(params["W1"]) == pytest.approx(r**2 / 3, rel=0.02)
