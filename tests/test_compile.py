@@ -112,11 +112,12 @@ def test_resumed_fits_reuse_the_compiled_step_and_models_still_pickle(traced):
 def test_models_of_the_same_settings_share_one_trace(traced):
     jax = pytest.importorskip("jax")
     X, Y = (jax.numpy.asarray(a) for a in _digits())
-    nnxp.NeuralNetwork([64, 16, 10], **SETTINGS).fit(X, Y)
+    settings = {**SETTINGS, "num_iterations": 1}
+    nnxp.NeuralNetwork([64, 16, 10], **settings).fit(X, Y)
     traced_once = len(traced)
-    nnxp.NeuralNetwork([64, 16, 10], **SETTINGS).fit(X, Y)
+    nnxp.NeuralNetwork([64, 16, 10], **settings).fit(X, Y)
     assert len(traced) == traced_once
-    nnxp.NeuralNetwork([64, 16, 10], **{**SETTINGS, "l2": 0.2}).fit(X, Y)
+    nnxp.NeuralNetwork([64, 16, 10], **{**settings, "l2": 0.2}).fit(X, Y)
     assert len(traced) > traced_once
 
 

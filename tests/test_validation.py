@@ -103,7 +103,7 @@ def test_predict_before_fit(data):
         ({"num_iterations": 10.5}, TypeError, "num_iterations must be an integer, got 10.5"),
         ({"cost_every": 0}, ValueError, "cost_every must be >= 1, got 0"),
         ({"hidden_activation": "swish"}, ValueError, r"hidden_activation must be one of \[.*'relu'.*\], got 'swish'"),
-        ({"init": "glorot"}, ValueError, r"init must be one of \[.*\], got 'glorot'"),
+        ({"init": "lecun"}, ValueError, r"init must be one of \[.*\], got 'lecun'"),
         ({"dtype": "int8"}, ValueError, "dtype must be float32 or float64, got 'int8'"),
         ({"backend": "tpu"}, ValueError, r"backend must be one of \[.*\], got 'tpu'"),
         ({"layer_dims": [3]}, ValueError, "layer_dims must list at least two sizes"),
