@@ -1,17 +1,25 @@
 #!/usr/bin/env bash
 # One command for a machine with an NVIDIA GPU: install nnxp with the CuPy
-# that matches the driver, run the GPU tests and the full suite, then the
-# benchmark report.
+# that matches the driver, run the GPU tests and the test suite on CuPy, then
+# time the GPU implementations; everything it learns goes to one folder.
 #
-#   bash benchmarks/gpu_check.sh                 # everything
+#   bash benchmarks/gpu_check.sh [OUT_DIR]       # everything (about 8 minutes on an H100/H200)
 #   bash benchmarks/gpu_check.sh --choose-extra  # only print cuda12/cuda13
+#
+# OUT_DIR (default benchmarks/results/gpu_check-<UTC time>) receives versions.txt,
+# info.txt, gpu-tests.xml and .log, suite-cupy.xml and .log, and the benchmark report
+# (report.md, raw/*.json, report.log).
 #
 # Environment:
 #   PYTHON=python3           interpreter that creates the venv (>= 3.10)
 #   NNXP_VENV=.venv          venv to create or reuse (relative to the repo root)
 #   NNXP_CUDA_EXTRA=cuda12   force the extra instead of choosing from the driver
-#   NNXP_SKIP_INSTALL=1      use the venv as it is (offline machines)
+#   NNXP_WHEELS=wheels       offline machine: a folder of the wheels nnxp needs beyond what the
+#                            machine's Python has (benchmarks/gpu_wheels.sh fills it); the venv
+#                            then sees the machine's own CuPy, torch and JAX
+#   NNXP_SKIP_INSTALL=1      use the venv as it is
 #   NNXP_ALLOW_GPU_SKIPS=1   do not fail when GPU tests are skipped
+#   NNXP_SUITE_SECONDS=240   time allowed to the suite on CuPy, NNXP_BENCH_SECONDS=240 to the benchmarks
 set -euo pipefail
 
 log() { printf '\n==> %s\n' "$*"; }
@@ -66,19 +74,29 @@ echo "chosen extra: $extra"
 if [[ "${1:-}" == "--choose-extra" ]]; then
     exit 0
 fi
-[[ $# -eq 0 ]] || die "unknown argument: $1 (only --choose-extra is known)"
+[[ $# -le 1 ]] || die "unknown arguments: $* (give one output folder, or --choose-extra)"
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
-stamp=$(date -u +%Y%m%dT%H%M%SZ)
-out="benchmarks/results/gpu_check-$stamp"
+out=${1:-benchmarks/results/gpu_check-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$out"
-touch "$out/.start"
+out=$(cd "$out" && pwd)
+{
+    date -u +"date: %Y-%m-%dT%H:%M:%SZ"
+    nvidia-smi --query-gpu=name,driver_version,memory.total,compute_cap --format=csv,noheader
+    nvidia-smi | grep -o 'CUDA Version: *[0-9.]*' | head -n 1 || true
+    echo "nnxp commit: $(git rev-parse HEAD 2> /dev/null || echo unknown)"
+} > "$out/versions.txt"
 
 venv=${NNXP_VENV:-.venv}
+wheels=${NNXP_WHEELS:-}
 if [[ ! -x "$venv/bin/python" ]]; then
     log "creating venv $venv"
-    "${PYTHON:-python3}" -m venv "$venv" || die "could not create $venv (on Debian/Ubuntu: apt-get install python3-venv)"
+    if [[ -n "$wheels" ]]; then # the machine's own CuPy, torch and JAX stay visible
+        "${PYTHON:-python3}" -m venv --system-site-packages "$venv"
+    else
+        "${PYTHON:-python3}" -m venv "$venv"
+    fi || die "could not create $venv (on Debian/Ubuntu: apt-get install python3-venv)"
 fi
 case "$venv" in
     /*) py="$venv/bin/python" ;;
@@ -99,6 +117,12 @@ EOF
 want="cupy-${extra}x"
 if [[ "${NNXP_SKIP_INSTALL:-0}" == 1 ]]; then
     log "NNXP_SKIP_INSTALL=1: using $venv as it is"
+elif [[ -n "$wheels" ]]; then
+    log "offline: nnxp's other dependencies from $wheels, nnxp itself without them"
+    [[ -d "$wheels" ]] || die "NNXP_WHEELS=$wheels is not a folder (benchmarks/gpu_wheels.sh fills it)"
+    "$py" -m pip install --disable-pip-version-check --no-index --find-links "$wheels" \
+        "array-api-compat>=1.11" "array-api-strict>=2.3" "dask[array,distributed]>=2024.8" "zarr>=2.18"
+    "$py" -m pip install --disable-pip-version-check --no-index --find-links "$wheels" --no-deps -e .
 else
     # Two CuPy wheels in one venv overwrite each other's files: remove any
     # other one before installing.
@@ -123,20 +147,20 @@ n = cupy.cuda.runtime.getDeviceCount()
 x = cupy.arange(1000, dtype=cupy.float32)
 assert float((x * x).sum()) == float(sum(i * i for i in range(1000)))
 print(f"cupy {cupy.__version__}: {n} device(s), CUDA runtime {cupy.cuda.runtime.runtimeGetVersion()}, a kernel ran")
-' || die "CuPy cannot run a kernel on this GPU"
+' | tee -a "$out/versions.txt" || die "CuPy cannot run a kernel on this GPU"
 
 log "python -m nnxp info"
-if "$py" -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec("nnxp.__main__") is None)'; then
-    "$py" -m nnxp info || warn "'python -m nnxp info' failed or does not exist yet (exit $?); going on"
-else
-    warn "nnxp has no __main__ yet; skipping"
-fi
+"$py" -m nnxp info 2>&1 | tee "$out/info.txt" || warn "'python -m nnxp info' failed (exit $?); going on"
 
 unset NNXP_TEST_BACKENDS
+status=0
 
-log "GPU tests: pytest -m gpu tests -v"
-"$py" -m pytest -m gpu tests -v -rs --junitxml="$out/gpu-tests.xml" ||
-    die "GPU tests failed (pytest exit $?; exit 5 means no test is marked gpu)"
+log "GPU tests: pytest -m gpu tests"
+"$py" -m pytest -m gpu tests -v -rs -p no:cacheprovider --junitxml="$out/gpu-tests.xml" 2>&1 |
+    tee "$out/gpu-tests.log" || {
+    warn "GPU tests failed (pytest exit ${PIPESTATUS[0]}; exit 5 means no test is marked gpu)"
+    status=1
+}
 skipped=$("$py" - "$out/gpu-tests.xml" << 'EOF'
 import sys
 import xml.etree.ElementTree as ET
@@ -145,24 +169,33 @@ suites = [root] if root.tag == "testsuite" else root.iter("testsuite")
 print(sum(int(s.get("skipped", 0)) for s in suites))
 EOF
 )
-if ((skipped > 0)); then
-    if [[ "${NNXP_ALLOW_GPU_SKIPS:-0}" == 1 ]]; then
-        warn "$skipped GPU test(s) skipped (allowed by NNXP_ALLOW_GPU_SKIPS=1)"
-    else
-        die "$skipped GPU test(s) skipped on a GPU machine (reasons above); NNXP_ALLOW_GPU_SKIPS=1 to accept"
-    fi
+if ((skipped > 0)) && [[ "${NNXP_ALLOW_GPU_SKIPS:-0}" != 1 ]]; then
+    warn "$skipped GPU test(s) skipped on a GPU machine (reasons in $out/gpu-tests.log); NNXP_ALLOW_GPU_SKIPS=1 to accept"
+    status=1
 fi
 
-log "full test suite: pytest tests"
-"$py" -m pytest tests --junitxml="$out/all-tests.xml" || die "the test suite failed (pytest exit $?)"
+# The whole suite again with every model's default backend on the GPU; failures are
+# recorded and the benchmarks still run, so one window on the machine tells all.
+log "the test suite on CuPy: NNXP_BACKEND=cupy pytest -m 'not slow' tests"
+NNXP_BACKEND=cupy timeout "${NNXP_SUITE_SECONDS:-240}" "$py" -m pytest -m "not slow" tests -q -p no:cacheprovider \
+    --junitxml="$out/suite-cupy.xml" > "$out/suite-cupy.log" 2>&1 || {
+    warn "the suite on CuPy failed or ran out of time (exit $?): $out/suite-cupy.log"
+    status=1
+}
+tail -n 15 "$out/suite-cupy.log"
 
-log "benchmarks: python -m benchmarks.report --run"
-"$py" -m benchmarks.report --run 2>&1 | tee "$out/report.log" ||
-    die "the benchmark report failed (log: $out/report.log)"
+# One training iteration of the three networks at m = 2048 and 65,536 in float32 and
+# float64: nnxp on CuPy and on torch CUDA, PyTorch CUDA eager, the matrix products alone.
+log "benchmarks: python -m benchmarks.report --run (GPU implementations)"
+timeout "${NNXP_BENCH_SECONDS:-240}" "$py" -m benchmarks.report --run --no-fit --rounds 3 --m 2048,65536 \
+    --impl nnxp-cupy,torch-eager-cuda,nnxp-torch-cuda,matmul-cupy,matmul-torch-cuda --results "$out" \
+    > "$out/report.log" 2>&1 || {
+    warn "the benchmark report failed or ran out of time (exit $?): $out/report.log"
+    status=1
+}
+tail -n 5 "$out/report.log"
 
-log "done"
-echo "GPU check logs: $repo/$out"
-echo "files the report step wrote or changed:"
-find benchmarks runs -type f -newer "$out/.start" ! -path '*/__pycache__/*' ! -path "$out/*" 2> /dev/null |
-    sort | sed 's/^/  /' || true
-echo "(the report's own output, above and in $out/report.log, names its report file)"
+log "done (status $status)"
+echo "results in $out:"
+find "$out" -type f | sort | sed 's/^/  /'
+exit "$status"

@@ -217,7 +217,7 @@ def record_validation(runner, state, settings, loss):
 class LocalRunner:
     """Where the epochs run: ``X (n_x, m)``, ``Y`` (training form) and the optional validation pair
     ``(X_v, Y_v)`` as arrays of the namespace ``xp``, on one device. :mod:`nnxp.distributed` has the
-    same three methods over the chunks of Dask arrays; :func:`train` drives either."""
+    same four methods over the chunks of Dask arrays; :func:`train` drives either."""
 
     def __init__(self, xp, X, Y, validation=None, compiled=None, compiled_epochs=None):
         self.xp, self.X, self.Y, self.validation, self.compiled = xp, X, Y, validation, compiled

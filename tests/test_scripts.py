@@ -25,8 +25,8 @@ def test_gpu_check_is_strict():
     assert "set -euo pipefail" in SCRIPT.read_text(encoding="utf-8")
 
 
-def choose(tmp_path: Path, smi_output: str | None, compute_cap: str = "9.0", **env: str):
-    """Runs `gpu_check.sh --choose-extra` with a fake nvidia-smi first on PATH."""
+def choose(tmp_path: Path, smi_output: str | None, compute_cap: str = "9.0", args=("--choose-extra",), **env: str):
+    """Runs `gpu_check.sh --choose-extra` (or ``args``) with a fake nvidia-smi first on PATH."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir(parents=True)
     if smi_output is not None:
@@ -47,7 +47,7 @@ def choose(tmp_path: Path, smi_output: str | None, compute_cap: str = "9.0", **e
             (bin_dir / tool).symlink_to(found)
     full_env = {"PATH": str(bin_dir), "HOME": str(tmp_path), **env}
     return subprocess.run(
-        [str(bin_dir / "bash"), str(SCRIPT), "--choose-extra"],
+        [str(bin_dir / "bash"), str(SCRIPT), *args],
         capture_output=True,
         text=True,
         env=full_env,
@@ -99,3 +99,17 @@ def test_no_nvidia_smi_is_a_clear_error(tmp_path):
 def test_gpu_check_is_executable():
     assert os.access(SCRIPT, os.X_OK)
 
+
+
+def test_gpu_check_takes_one_output_folder_at_most(tmp_path):
+    result = choose(tmp_path, HEADER.format("13.0"), args=("out", "extra"))
+    assert result.returncode != 0
+    assert "unknown arguments: out extra (give one output folder, or --choose-extra)" in result.stderr
+
+
+def test_gpu_wheels_script_parses_is_strict_and_executable():
+    script = ROOT / "benchmarks" / "gpu_wheels.sh"
+    result = subprocess.run(["bash", "-n", str(script)], capture_output=True, text=True)
+    assert (result.returncode, result.stderr) == (0, "")
+    text = script.read_text(encoding="utf-8")
+    assert "set -euo pipefail" in text and "--python-version 3.12" in text and os.access(script, os.X_OK)
