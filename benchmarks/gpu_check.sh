@@ -185,13 +185,15 @@ NNXP_BACKEND=cupy timeout "${NNXP_SUITE_SECONDS:-240}" "$py" -m pytest -m "not s
 tail -n 15 "$out/suite-cupy.log"
 
 # One training iteration of the three networks at m = 2048 and 65,536 in float32 and
-# float64: nnxp on CuPy and on torch CUDA, PyTorch CUDA eager, the matrix products alone.
-log "benchmarks: python -m benchmarks.report --run (GPU implementations)"
+# float64: nnxp on CuPy and on torch CUDA, PyTorch CUDA eager, the matrix products alone,
+# then nnxp on the CPU (last: when time runs out, the GPU's results are already saved).
+log "benchmarks: python -m benchmarks.report --run (GPU implementations, then the CPU)"
 timeout "${NNXP_BENCH_SECONDS:-240}" "$py" -m benchmarks.report --run --no-fit --rounds 3 --m 2048,65536 \
-    --impl nnxp-cupy,torch-eager-cuda,nnxp-torch-cuda,matmul-cupy,matmul-torch-cuda --results "$out" \
-    > "$out/report.log" 2>&1 || {
+    --impl nnxp-cupy,torch-eager-cuda,nnxp-torch-cuda,matmul-cupy,matmul-torch-cuda,nnxp-numpy \
+    --results "$out" > "$out/report.log" 2>&1 || {
     warn "the benchmark report failed or ran out of time (exit $?): $out/report.log"
     status=1
+    "$py" -m benchmarks.report --from-json --results "$out" >> "$out/report.log" 2>&1 || true
 }
 tail -n 5 "$out/report.log"
 
