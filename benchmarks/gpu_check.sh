@@ -3,7 +3,7 @@
 # that matches the driver, run the GPU tests and the test suite on CuPy, then
 # time the GPU implementations; everything it learns goes to one folder.
 #
-#   bash benchmarks/gpu_check.sh [OUT_DIR]       # everything (about 8 minutes on an H100/H200)
+#   bash benchmarks/gpu_check.sh [OUT_DIR]       # everything (budgeted to about 8 minutes)
 #   bash benchmarks/gpu_check.sh --choose-extra  # only print cuda12/cuda13
 #
 # OUT_DIR (default benchmarks/results/gpu_check-<UTC time>) receives versions.txt,
