@@ -24,11 +24,9 @@ from pathlib import Path
 
 from .results import load_benchmarks
 from .runner import measure_in_child
-from .tables import fit_table
+from .tables import FIT_PAIRS, fit_table
 
 NETWORKS = [((64, 16, 8, 1), 256), ((784, 256, 128, 1), 2048), ((4096, 1024, 1024, 1), 2048)]
-PAIRS = [("nnxp-fit-numpy", "numpy-minimal"), ("nnxp-fit-torch", "torch-eager"), ("nnxp-fit-jax", "jax-jit"),
-         ("nnxp-fit-jax", "jax-fori-loop")]
 LOOP_ITERATIONS = 20
 """Updates per call of the ``jax-fori-loop`` peer."""
 
@@ -134,11 +132,11 @@ def measure(name, dims, m, rounds, memory):
 
 
 def run(threads=2, rounds=5, memory=True, networks=NETWORKS):
-    """Every implementation of :data:`PAIRS` on every network, each in its own process: the report's
+    """Every implementation of :data:`benchmarks.tables.FIT_PAIRS` on every network, each in its own process: the report's
     JSON (``{"machine_info", "benchmarks"}``, one benchmark per implementation and network)."""
     from .machine import machine_details
 
-    names = dict.fromkeys(name for pair in PAIRS for name in pair)
+    names = dict.fromkeys(name for pair in FIT_PAIRS for name in pair)
     benchmarks = [measure_in_child("fit_vs_peers", (name, tuple(dims), m, rounds, memory), threads)
                   for dims, m in networks for name in names]
     return {"machine_info": {"nnxp": {**machine_details(), "impl": "fit_vs_peers", "threads": threads}},

@@ -29,7 +29,7 @@ import numpy as np
 from . import distributed_chunks as chunks
 from .backend import epoch_seed, host_rng, namespace
 from .optim import _l2_cost, add_l2_gradients
-from .training import DeviceMemoryError
+from .training import DeviceMemoryError, _full_batch, _has_dropout
 from .validation import warn_if_spread
 
 MASK_STRIDE = 0x85EBCA6B
@@ -172,7 +172,7 @@ class DaskRunner:
 
     def _batches(self, state, settings):
         """Per batch, the columns each chunk gives it (None: every column, one full batch)."""
-        if settings.batch_size is None or settings.batch_size >= self.m:
+        if _full_batch(settings, self.m):
             return [None]
         count = math.ceil(self.m / settings.batch_size)
         parts = [np.array_split(host_rng((state.shuffle_seed, state.iterations_done, c)).permutation(size), count)
@@ -184,7 +184,7 @@ class DaskRunner:
         cost)``, the cost the per-sample mean of the batch costs (L2 term included) when ``with_cost``."""
         learning_rate = settings.learning_rate_at(state.iterations_done)
         parameters, optimizer_state, t = state.parameters, state.optimizer_state, state.steps_done
-        dropout = any(keep != 1 for keep in settings.keep_probs)
+        dropout = _has_dropout(settings)
         base = epoch_seed(state.shuffle_seed, state.iterations_done)
         batches, total = self._batches(state, settings), 0.0
         for b, columns in enumerate(batches):

@@ -14,7 +14,6 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import check_is_fitted, check_random_state, validate_data
 
 from .activations import ACTIVATIONS
-from .init import INITS
 from .backend import namespace, to_backend, to_numpy
 from .model import NeuralNetwork
 from .optimizers import Adam, GradientDescent, Momentum, RMSprop
@@ -124,7 +123,7 @@ class _NeuralNetEstimator(BaseEstimator):
                                            ACTIVATIONS),
             learning_rate=check_positive_number(self.learning_rate_init, "learning_rate_init"),
             num_iterations=check_count(self.max_iter, "max_iter", 1), seed=seed, dtype=self.dtype,
-            init=check_choice(self.init, "init", INITS),
+            init=self.init,
             backend=self.backend, device=self.device, cost_every=1, batch_size=self._batch_size(n_samples),
             l2=check_in_range(self.alpha, "alpha", 0.0), loss=loss, optimizer=self._optimizer(),
         )

@@ -141,11 +141,15 @@ def shuffle_seed(seed):
     return int(seed.randint(2**31))  # numpy.random.RandomState
 
 
+def _full_batch(settings, m):
+    """Whether each epoch is one batch of all ``m`` samples."""
+    return settings.batch_size is None or settings.batch_size >= m
+
+
 def _batches(xp, X, Y, state, settings):
-    m, batch_size = X.shape[1], settings.batch_size
-    if batch_size is None or batch_size >= m:
+    if _full_batch(settings, X.shape[1]):
         return [(X, Y)]
-    return _mini_batches(xp, X, Y, batch_size, state.shuffle_seed, state.iterations_done)
+    return _mini_batches(xp, X, Y, settings.batch_size, state.shuffle_seed, state.iterations_done)
 
 
 def _has_dropout(settings):
@@ -238,8 +242,7 @@ class LocalRunner:
         products (at least one epoch). Full batch, so epoch ``e``'s update is number ``e + 1`` at
         ``settings.learning_rate_at(e)``; the learning rates go to the device in one array, padded
         to a power of two so that few lengths are ever traced."""
-        if (self.compiled_epochs is None or _has_dropout(settings)
-                or len(_batches(self.xp, self.X, self.Y, state, settings)) > 1):
+        if self.compiled_epochs is None or _has_dropout(settings) or not _full_batch(settings, self.X.shape[1]):
             return None
         dims = settings.layer_dims
         per_epoch = 3 * self.X.shape[1] * sum(n * n_prev for n_prev, n in zip(dims, dims[1:]))
