@@ -443,6 +443,7 @@ def test_a_flipped_byte_in_the_zip_structure_is_refused(rich, tmp_path, where):
         nnxp.load(_flipped(rich[0], tmp_path / "model.npz", offset))
 
 
+@pytest.mark.slow
 def test_no_flipped_byte_anywhere_gives_another_model(rich, tmp_path):
     """Every 3rd byte of the file flipped in turn: refused, or (a timestamp, a spare field) the same model."""
     path, model = rich

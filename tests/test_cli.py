@@ -104,6 +104,7 @@ def _arrays(path):
         return {key: data[key] for key in data.files if key != "metadata"}
 
 
+@pytest.mark.slow
 def test_train_resume_equals_one_longer_run(tmp_path):
     options = [*FLOWER_RUN, "--momentum", "0.9", "--batch-size", "100", "--cost-every", "10"]
     _ok("train", *options, "--iterations", 40, "--out", tmp_path / "straight")

@@ -37,6 +37,7 @@ def _digits():
     return digits.X_train[:, :450], digits.Y_train[:, :450]  # 5 batches: 4 of 100 and one of 50
 
 
+@pytest.mark.slow
 def test_jax_fit_runs_one_jitted_step_with_the_eager_results(traced):
     jax = pytest.importorskip("jax")
     jax.config.update("jax_enable_x64", True)
