@@ -118,6 +118,7 @@ def test_train_resume_equals_one_longer_run(tmp_path):
         np.testing.assert_allclose(second[key], straight[key], rtol=0, atol=1e-12, err_msg=key)
 
 
+@pytest.mark.slow
 def test_deep_and_logistic_networks_from_layer_lists(tmp_path):
     _ok("train", "--dataset", "breast_cancer", "--layers", "5,3", "--iterations", 50, "--out", tmp_path / "deep")
     metrics = json.loads((tmp_path / "deep" / "metrics.json").read_text())

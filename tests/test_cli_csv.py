@@ -105,6 +105,7 @@ def test_regression_reports_r2_and_rmse_in_the_targets_units(files, tmp_path):
     assert _ok("evaluate", tmp_path / "model.npz", "--csv", files / "friedman.csv").stdout.startswith("csv: R^2 ")
 
 
+@pytest.mark.slow
 def test_a_built_in_data_sets_scaling_travels_with_the_model(tmp_path):
     """Trained on breast cancer (standardized by the run), evaluated on raw features: the same accuracy."""
     _ok("train", "--dataset", "breast_cancer", "--layers", 8, "--iterations", 300, "--lr", 0.1, "--out", tmp_path)

@@ -93,6 +93,7 @@ def test_a_failing_torch_compile_falls_back_with_a_warning(monkeypatch):
         torch.testing.assert_close(model.parameters_[key], value, rtol=0, atol=0)
 
 
+@pytest.mark.slow
 def test_resumed_fits_reuse_the_compiled_step_and_models_still_pickle(traced):
     import pickle
 

@@ -311,6 +311,7 @@ def test_the_command_line_trains_on_a_glob_of_csv_files(lazy_files, tmp_path):
     assert metrics["loss"] == "mse" and metrics["test_r2"] > 0.8 and metrics["test_rmse"] < 2.0
 
 
+@pytest.mark.slow
 def test_lazy_sources_name_their_mistakes(lazy_files, tmp_path):
     from test_cli import nnxp_command
 
