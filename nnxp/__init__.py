@@ -7,7 +7,7 @@ layer and its cost are a loss of :data:`LOSSES` (binary and categorical cross-en
 squared error).
 """
 
-__version__ = "0.1.0"  # the package's version (pyproject.toml reads it from here)
+from ._version import __version__  # pyproject.toml reads it from nnxp._version
 
 from .activations import ACTIVATIONS
 from .backend import (

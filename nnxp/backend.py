@@ -262,9 +262,19 @@ def as_array(value, name):
     if array_api_compat.is_array_api_obj(value):
         return value
     try:
-        return np.asarray(value)
+        array = np.asarray(value)
     except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be an array, got {type(value).__name__}") from exc
+        raise TypeError(f"{name} must be an array of numbers, got {type(value).__name__} ({exc})") from None
+    if array.dtype == object:  # a generator, a set, ragged lists: nothing NumPy reads as numbers
+        raise TypeError(f"{name} must be an array of numbers, got {type(value).__name__} "
+                        f"(NumPy reads it as objects{'' if array.ndim else ', not a sequence'})")
+    return array
+
+
+def floating_point_quiet():
+    """A context in which NumPy's overflow and invalid-value warnings are not raised: training's
+    divergence guard reports what they would, once, with advice (other libraries warn not at all)."""
+    return np.errstate(over="ignore", invalid="ignore", divide="ignore")
 
 
 def is_out_of_memory(exc):

@@ -10,9 +10,12 @@ seed of the shuffles and dropout masks, the epoch early stopping kept). It is wr
 (a save also deletes the temporary files that interrupted saves to the same path left) and read
 with ``allow_pickle=False``: loading never unpickles anything, and a file that is truncated or
 damaged (the zip's CRCs and each ``.npy`` header's size are checked), holds object arrays, lacks
-an array or a metadata field, or disagrees with its own metadata is refused with
-:class:`CheckpointError`. Arrays are stored on the host, so a model trained on one backend loads
-on any.
+an array or a metadata field, holds NaN or infinite parameters or optimizer state, or disagrees
+with its own metadata is refused with :class:`CheckpointError` (the file layer is :mod:`nnxp.npz`).
+A save refuses parameters that are not finite, and one that fails (a full disk) says so, naming
+the file, and leaves the previous checkpoint there intact. Arrays are stored on the host, so a
+model trained on one backend loads on any. The preprocessing arrays are checked and given their
+meaning by :mod:`nnxp.preprocessing` when the model is loaded (:mod:`nnxp.loading`).
 
 Format version 1 (nnxp 0.1, binary classifiers only) is still read: its loss is binary
 cross-entropy, its ``velocity_`` arrays momentum's state and its ``validation_accuracies``
@@ -22,22 +25,14 @@ sees a model.
 """
 
 import json
-import math
-import os
-import re
-import secrets
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from ._version import __version__
 from .backend import dtype_name
-
-try:
-    import fcntl  # POSIX: a save in progress locks its temporary file, so a cleanup skips it
-except ImportError:  # Windows: an open file cannot be deleted there anyway
-    fcntl = None
+from .npz import read_arrays, write_atomically
 
 FORMAT = "nnxp-checkpoint"
 FORMAT_VERSION = 2
@@ -94,8 +89,6 @@ class Checkpoint:
 
 
 def _metadata(checkpoint, dtype):
-    from . import __version__  # the package finishes importing before any save
-
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -125,31 +118,6 @@ def _arrays(checkpoint):
     return arrays
 
 
-def _temporary_names(path):
-    """A pattern matching the temporary files of saves to ``path``: ``.model.npz.<12 hex digits>.tmp``."""
-    return re.compile(re.escape(f".{path.name}.") + r"[0-9a-f]{12}\.tmp")
-
-
-def _remove_stale_temporaries(path):
-    """Delete the temporary files that interrupted saves to ``path`` left beside it (killed
-    processes, power cuts), skipping those a running save holds locked. Nothing else is touched."""
-    pattern = _temporary_names(path)
-    try:
-        entries = list(os.scandir(path.parent))
-    except OSError:  # a folder we may write but not list: nothing to clean
-        return
-    for entry in entries:
-        if not pattern.fullmatch(entry.name) or not entry.is_file(follow_symlinks=False):
-            continue
-        try:
-            with open(entry.path, "rb") as stale:
-                if fcntl is not None:
-                    fcntl.flock(stale.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)  # a save in progress holds it
-                os.unlink(entry.path)
-        except OSError:  # in use, already gone, or not ours to delete: leave it
-            continue
-
-
 def save(checkpoint, path):
     """Write ``checkpoint`` (NumPy arrays) to ``path`` (a ``.npz``) atomically; returns ``path`` as a Path.
 
@@ -161,71 +129,20 @@ def save(checkpoint, path):
     path = Path(path)
     if not path.parent.is_dir():
         raise FileNotFoundError(f"cannot save a checkpoint to {path}: no folder {path.parent}")
-    arrays = _arrays(checkpoint)
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    if path.is_dir():
+        raise IsADirectoryError(f"cannot save a checkpoint to {path}: it is a folder; give a file name such as "
+                                f"{path / 'model.npz'}")
+    if problem := _non_finite(checkpoint.parameters, checkpoint.parameters):
+        raise ValueError(f"not saved to {path}: parameter {problem}")
     try:
-        with open(temporary, "xb") as file:  # permissions from the umask, as for any new file
-            if fcntl is not None:
-                fcntl.flock(file.fileno(), fcntl.LOCK_EX)
-            np.savez(file, **arrays)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    _remove_stale_temporaries(path)
+        write_atomically(path, _arrays(checkpoint))
+    except OSError as exc:
+        kept = "the previous checkpoint there is intact" if path.exists() else "nothing was written there"
+        raise OSError(exc.errno, f"cannot save the checkpoint {path} ({exc.strerror or exc}); {kept}") from None
     return path
 
 
 # ---------------------------------------------------------------- reading
-
-
-_NPY_HEADERS = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
-"""The ``.npy`` header versions ``np.savez`` writes, and their readers."""
-
-
-def _check_member(archive, info):
-    """ValueError unless the zip member ``info`` is a ``.npy`` array whose header declares exactly the
-    bytes it holds (a damaged header could otherwise ask for an array larger than memory)."""
-    with archive.open(info) as member:
-        version = np.lib.format.read_magic(member)
-        if version not in _NPY_HEADERS:
-            raise ValueError(f"{info.filename} is a .npy of version {version}, expected 1.0 or 2.0")
-        shape, _, dtype = _NPY_HEADERS[version](member)
-        declared = member.tell() + math.prod(shape) * dtype.itemsize
-        if not dtype.hasobject and declared != info.file_size:
-            raise ValueError(f"{info.filename} declares a {shape} {dtype} array ({declared} bytes with its "
-                             f"header) but holds {info.file_size} bytes")
-
-
-def _read_arrays(path):
-    """Every array of the ``.npz`` at ``path`` as a dict, pickles refused; CheckpointError for a file
-    that is not a zip of whole ``.npy`` arrays (truncated, a flipped byte caught by a CRC, ...)."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            for info in archive.infolist():
-                _check_member(archive, info)
-        with np.load(path, allow_pickle=False) as data:
-            return {key: data[key] for key in data.files}
-    except FileNotFoundError:
-        raise FileNotFoundError(f"checkpoint {path}: no such file") from None
-    except (IsADirectoryError, PermissionError) as exc:  # not damage: the path is wrong
-        raise type(exc)(f"checkpoint {path}: {exc.strerror}") from None
-    except zipfile.BadZipFile as exc:
-        if str(exc) == "File is not a zip file" and _is_npy(path):
-            exc = "it holds a single array, not an .npz archive"
-        raise CheckpointError(f"checkpoint {path} is not a readable nnxp .npz (damaged or truncated): {exc}") from None
-    except (ValueError, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
-        # zipfile: unsupported compression or encryption flags (a flipped bit); numpy: bad headers, objects
-        raise CheckpointError(
-            f"checkpoint {path} is not a readable nnxp .npz (damaged, truncated or holding objects): {exc}"
-        ) from None
-
-
-def _is_npy(path):
-    with open(path, "rb") as file:
-        return file.read(len(np.lib.format.MAGIC_PREFIX)) == np.lib.format.MAGIC_PREFIX
 
 
 _FIELDS = ("nnxp_version", "config", "layer_dims", "activations", "loss", "dtype", "optimizer_slots",
@@ -301,7 +218,16 @@ def _check_group(path, arrays, expected, dtype, what):
                 f"checkpoint {path}: {key} is {array.shape} {array.dtype}, but its metadata "
                 f"(layer_dims, dtype) asks for {shape} {dtype}: another architecture?"
             )
+    if problem := _non_finite(arrays, expected):
+        raise CheckpointError(f"checkpoint {path}: {what} {problem}")
     return {key: arrays[key] for key in expected}
+
+
+def _non_finite(arrays, names):
+    """Which of the arrays ``names`` hold NaN or infinite values, said in words ("" if none)."""
+    bad = [key for key in names if not np.all(np.isfinite(arrays[key]))]
+    return f"{', '.join(bad)} hold{'s' if len(bad) == 1 else ''} NaN or infinite values: a diverged or damaged model" \
+        if bad else ""
 
 
 def _check_counts(path, meta):
@@ -388,6 +314,6 @@ def _history(path, arrays, name):
 def read_checkpoint(path):
     """The validated contents of the checkpoint at ``path``, as NumPy arrays on the host."""
     path = Path(path)
-    arrays = _read_arrays(path)
+    arrays = read_arrays(path, "checkpoint", CheckpointError)
     meta = _read_metadata(path, arrays)
     return _check_contents(path, meta, arrays)

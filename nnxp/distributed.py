@@ -116,6 +116,7 @@ class DaskRunner:
         self.X, self.Y = self._placed(X, Y)
         self.validation = None if validation is None else self._placed(*validation)
         self.m, self.sizes = X.shape[1], [int(size) for size in X.chunks[1]]
+        self.unscaled = None  # what check() finds wrong with X's scales: the divergence guard's advice
 
     def _placed(self, X, Y):
         """X and Y persisted on the workers when a client has room for them (half its memory)."""
@@ -168,7 +169,7 @@ class DaskRunner:
         m, _, moments = self._reduce(chunks.check_chunk, self.X, self.Y, None, lambda c: (c,))
         sums, squares = np.asarray(moments)
         std = np.sqrt(np.maximum(squares / m - (sums / m) ** 2, 0))
-        warn_if_spread(namespace(std), std, stacklevel=5)
+        self.unscaled = warn_if_spread(namespace(std), std, stacklevel=5)
 
     def _batches(self, state, settings):
         """Per batch, the columns each chunk gives it (None: every column, one full batch)."""

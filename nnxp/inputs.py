@@ -47,8 +47,13 @@ def prepare_X(model, X, *others, name="X", fitted=False):
         dtype = model.parameters_["W1"].dtype
     elif model.dtype is not None:
         dtype = dtype_of(xp, model.dtype)
+    elif xp.isdtype(X.dtype, "real floating"):
+        dtype = X.dtype
+        if dtype not in (xp.float32, xp.float64):
+            raise TypeError(f"{name} has dtype {dtype}; nnxp trains in float32 or float64: convert {name} "
+                            "(e.g. to float32), or give the model dtype='float32'")
     else:
-        dtype = X.dtype if xp.isdtype(X.dtype, "real floating") else xp.float64
+        dtype = xp.float64
     return xp, X if X.dtype == dtype else xp.astype(X, dtype)
 
 

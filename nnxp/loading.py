@@ -7,6 +7,7 @@ The model writes itself (``NeuralNetwork.save``); this module builds one back, s
 from . import checkpoint
 from .backend import to_backend
 from .model import NeuralNetwork
+from .preprocessing import Preprocessing
 
 
 def _model_from_config(saved, config, path):
@@ -45,6 +46,14 @@ def _check_saved_config(saved, path):
         )
 
 
+def _preprocessing(saved, path):
+    """The checkpoint's :class:`~nnxp.preprocessing.Preprocessing`, checked against its layers."""
+    try:
+        return Preprocessing(saved.preprocessing).check_model(saved.layer_dims)
+    except ValueError as exc:
+        raise checkpoint.CheckpointError(f"checkpoint {path}: {exc}") from None
+
+
 def restore(saved, *, config=None, backend=None, device=None, path="<memory>"):
     """A fitted NeuralNetwork from the :class:`~nnxp.checkpoint.Checkpoint` ``saved``, its arrays
     moved to ``backend``/``device``.
@@ -66,7 +75,7 @@ def restore(saved, *, config=None, backend=None, device=None, path="<memory>"):
     model.optimizer_state_ = {slot: move(group) for slot, group in saved.optimizer_state.items()}
     model.iterations_done_, model.steps_done_ = saved.iterations_done, saved.steps_done
     model.shuffle_seed_, model.best_iteration_ = saved.shuffle_seed, saved.best_iteration
-    model.preprocessing_ = dict(saved.preprocessing)
+    model.preprocessing_ = _preprocessing(saved, path)
     model.costs_, model.validation_costs_, model.validation_scores_ = (
         list(saved.histories[name]) for name in checkpoint.HISTORIES
     )

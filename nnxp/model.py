@@ -12,7 +12,7 @@ import array_api_compat
 
 from . import checkpoint
 from .activations import ACTIVATIONS
-from .backend import BACKEND_NAMES, dtype_name, to_numpy
+from .backend import BACKEND_NAMES, dtype_name, floating_point_quiet, to_numpy
 from .init import INITS, initialize_parameters
 from .inputs import fitted_parameters, prepare_validation, prepare_X, prepare_XY
 from .kernels import _model_forward
@@ -198,7 +198,7 @@ class NeuralNetwork:
         if self.early_stopping is not None and validation_data is None:
             raise ValueError(f"early_stopping={self.early_stopping} needs validation_data=(X_v, Y_v) to watch")
         runner = self._runner(X, Y, validation_data, resume, compile)
-        with out_of_memory_explained(self, X):
+        with out_of_memory_explained(self, X), floating_point_quiet():
             state = self._resumed_state() if resume else self._fresh_state(runner)
             try:
                 train(runner, state, self, self._loss, progress)
@@ -219,9 +219,9 @@ class NeuralNetwork:
                 dtype = self.dtype or (X.dtype.name if X.dtype.name in ("float32", "float64") else "float64")
             return distributed.runner_for_fit(self, X, Y, validation_data, dtype)
         xp, X, Y = prepare_XY(self, X, Y, fitted=resume)
-        warn_if_unscaled(xp, X)
+        unscaled = warn_if_unscaled(xp, X)
         validation = None if validation_data is None else prepare_validation(self, xp, validation_data, X.dtype)
-        return LocalRunner(xp, X, Y, validation, *compiled(xp, self, self._loss, compile))
+        return LocalRunner(xp, X, Y, validation, *compiled(xp, self, self._loss, compile), unscaled=unscaled)
 
     def _fresh_state(self, runner):
         parameters = initialize_parameters(

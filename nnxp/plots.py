@@ -5,6 +5,8 @@ Drawn on matplotlib ``Figure`` objects (the Agg canvas, no pyplot): no display i
 no global matplotlib state is touched. Needs matplotlib.
 """
 
+import math
+
 import array_api_compat
 import numpy as np
 from matplotlib.figure import Figure
@@ -68,23 +70,53 @@ def decision_boundary(model, X, Y, path, *, title=None, steps=300):
     return fig
 
 
-def search_results(rows, path, *, keys=None):
-    """Save a bar chart of the validation accuracy of each row of :func:`nnxp.search` to ``path``.
+def search_results(rows, path, *, keys=None, metric="validation accuracy"):
+    """Save a bar chart of the validation score of each row of :func:`nnxp.search` to ``path``.
 
-    One horizontal bar per setting, best at the top, labelled with the values of ``keys`` (by
-    default every key that varies between rows); diverged runs are left out. Returns the Figure.
+    One horizontal bar per setting in the rows' order (best at the top), labelled with the values
+    of ``keys`` (by default every key that varies between rows), long labels wrapped; a diverged
+    run keeps its row, at the bottom where :func:`nnxp.search` ranks it, marked "diverged" in red
+    with no bar. ``metric`` names the score (``"validation R^2"`` for a regression, which may be
+    negative). The layout makes room for the labels at the figure's size. Returns the Figure.
     """
-    rows = [row for row in rows if not row["diverged"]]
     settings = [key for key in rows[0] if key not in _RESULT_KEYS] if rows else []
     keys = keys or [key for key in settings if len({str(row[key]) for row in rows}) > 1] or settings
-    labels = [", ".join(f"{key}={row[key]}" for key in keys) for row in rows]
-    fig = Figure(figsize=(8, 1.5 + 0.35 * len(rows)))
+    labels = [_wrapped_label(row, keys) for row in rows]
+    lines = max((label.count("\n") + 1 for label in labels), default=1)
+    fig = Figure(figsize=(8, 1.5 + 0.35 * lines * len(rows)), layout="constrained")
     ax = fig.add_subplot()
-    ax.barh(range(len(rows))[::-1], [row["validation_accuracy"] for row in rows], tick_label=labels)
-    ax.set(xlabel="validation accuracy", xlim=(0, 1), title="Hyperparameter search")
-    fig.tight_layout()
+    heights = range(len(rows))[::-1]
+    scores = [0.0 if row["diverged"] else row["validation_accuracy"] for row in rows]
+    ax.barh(heights, scores, tick_label=labels)
+    ax.set(xlabel=metric, xlim=(min([0.0, *filter(math.isfinite, scores)]), 1), title="Hyperparameter search")
+    for height, row, tick in zip(heights, rows, ax.get_yticklabels()):
+        if row["diverged"]:
+            _mark_diverged(ax, height, tick)
     fig.savefig(path, dpi=100)
     return fig
+
+
+_LABEL_WIDTH = 60
+"""Characters per line of a setting's label: under half the figure's width at matplotlib's 10 points."""
+
+
+def _wrapped_label(row, keys):
+    """``key=value, ...`` of ``row``, broken after a comma where a line would pass :data:`_LABEL_WIDTH`."""
+    lines = [""]
+    for part in (f"{key}={row[key]}" for key in keys):
+        if lines[-1] and len(lines[-1]) + len(part) + 2 > _LABEL_WIDTH:
+            lines[-1] += ","
+            lines.append(part)
+        else:
+            lines[-1] += (", " if lines[-1] else "") + part
+    return "\n".join(lines)
+
+
+def _mark_diverged(ax, height, tick):
+    """A diverged run's row: "diverged" in red where its bar would start, and its label in red."""
+    ax.text(0.01, height, "diverged: no score", color="tab:red", va="center", style="italic",
+            transform=ax.get_yaxis_transform())
+    tick.set_color("tab:red")
 
 
 _RESULT_KEYS = ("validation_accuracy", "validation_cost", "train_accuracy", "final_cost", "seconds", "diverged")

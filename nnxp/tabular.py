@@ -2,28 +2,23 @@
 
 A CSV file has samples as rows and one column per feature, one of them the target. Its numeric
 columns are the features (a non-numeric one is an error naming it: encode it first, e.g. with
-``pandas.get_dummies``); missing values are an error too. The preprocessing of a training run
-is a dict of plain host arrays, saved in the checkpoint (``NeuralNetwork.preprocessing_``):
-
-- ``mean``, ``std`` ``(n_x, 1)``: the training split's feature statistics; features are used
-  as ``(x - mean) / std`` in training and in every later ``predict``/``evaluate``;
-- ``feature_names`` (CSV): the columns, in order; a later file must have them all;
-- ``target`` (CSV, 0-d): the target column's name; ``classes`` (classification): the labels in
-  the order of the class indices, strings staying strings;
-- ``target_mean``, ``target_std`` (CSV regression, 0-d): the target is standardized too, and
-  predictions are turned back into its units.
+``pandas.get_dummies``); missing or infinite values are an error naming their columns too. A first
+column named ``Unnamed: 0`` holding 0, 1, 2, ... is the index pandas saved with ``to_csv``: it is
+dropped, with a warning. The run's preparation (feature statistics, column names, classes,
+target statistics) is a :class:`~nnxp.preprocessing.Preprocessing`, saved with the model
+(``NeuralNetwork.preprocessing_``) and applied by every later ``predict``/``evaluate``.
 
 Needs pandas for CSV (extra ``csv``).
 """
 
-import math
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from .checkpoint import CheckpointError
 from .datasets import Split, standardization, train_test_split
+from .preprocessing import Preprocessing, encode_labels
 
 MAX_CLASSES = 20
 """A numeric target of whole numbers with at most this many distinct values is taken as classes."""
@@ -37,7 +32,7 @@ class Prepared:
     (None: the model's default for its output units; ``"mse"`` for regression)."""
 
     split: Split
-    preprocessing: dict
+    preprocessing: Preprocessing
     loss: str | None = None
 
 
@@ -59,7 +54,22 @@ def read_csv(path, option="--csv"):
         raise ValueError(f"{option} {path} is not a readable CSV table: {str(exc).strip()}") from None
     if frame.shape[0] == 0:
         raise ValueError(f"{option} {path} has a header but no rows")
-    return frame
+    return _without_saved_index(frame, f"{option} {path}")
+
+
+SAVED_INDEX = "Unnamed: 0"
+"""The name pandas reads for the unnamed first column that ``DataFrame.to_csv`` writes (the index)."""
+
+
+def _without_saved_index(frame, where):
+    """``frame`` less its first column when that is a saved pandas index (``Unnamed: 0``: 0, 1, 2, ...)."""
+    first = frame.columns[0]
+    if first != SAVED_INDEX or not np.array_equal(frame[first].to_numpy(), np.arange(frame.shape[0])):
+        return frame
+    warnings.warn(f"{where}: its first column {SAVED_INDEX!r} is a saved pandas index (0, 1, 2, ...), not a "
+                  "feature: it is left out (write the file with to_csv(index=False) to avoid it)", UserWarning,
+                  stacklevel=3)
+    return frame.drop(columns=first)
 
 
 def _column(frame, name, where):
@@ -74,14 +84,28 @@ def feature_matrix(frame, names, where):
     if missing:
         raise ValueError(f"{where} lacks the model's feature columns {missing}")
     table = frame[list(names)]
-    text = [name for name in names if not _is_numeric(table[name])]
+    text = {name: _first_text(table[name]) for name in names if not _is_numeric(table[name])}
     if text:
-        raise ValueError(f"{where}: feature columns {text} are not numeric; encode them as numbers first "
-                         "(e.g. one 0/1 column per category with pandas.get_dummies)")
+        shown = ", ".join(f"{name!r} holds {value!r} in row {row}" for name, (row, value) in text.items())
+        raise ValueError(f"{where}: feature columns {list(text)} are not numeric ({shown}); fix the values, or "
+                         "encode categories as numbers (e.g. one 0/1 column per category with pandas.get_dummies)")
     holes = [name for name in names if table[name].isna().any()]
     if holes:
         raise ValueError(f"{where}: feature columns {holes} have missing values; fill or drop them first")
-    return table.to_numpy(dtype=np.float64).T
+    X = table.to_numpy(dtype=np.float64).T
+    infinite = [name for name, row in zip(names, X) if not np.all(np.isfinite(row))]
+    if infinite:
+        raise ValueError(f"{where}: feature columns {infinite} hold infinite values; fix or drop those rows")
+    return X
+
+
+def _first_text(column):
+    """``(row, value)``: the first value of ``column`` that does not read as a number (rows from 1)."""
+    import pandas
+
+    numbers = pandas.to_numeric(column, errors="coerce")
+    row = int(np.flatnonzero(numbers.isna().to_numpy() & column.notna().to_numpy())[0])
+    return row + 1, column.iloc[row]
 
 
 def _is_numeric(column):
@@ -108,15 +132,6 @@ def _labels(column, where):
     return column.to_numpy() if _is_numeric(column) else column.astype(str).to_numpy(dtype=str)
 
 
-def encode_labels(values, classes, where):
-    """Class indices ``(1, m)`` float64 of ``values`` in ``classes``; ValueError naming unseen labels."""
-    index = np.clip(np.searchsorted(classes, values), 0, len(classes) - 1)
-    unseen = sorted({str(value) for value in values[classes[index] != values]})
-    if unseen:
-        raise ValueError(f"{where} has labels the model never saw: {unseen[:10]}; it knows {classes.tolist()}")
-    return index.astype(np.float64).reshape(1, -1)
-
-
 def _targets(column, task, where):
     """``(Y (1, m), preprocessing)`` of the target for ``task``; regression targets standardized later."""
     values = _labels(column, where)
@@ -124,10 +139,23 @@ def _targets(column, task, where):
         classes = np.unique(values)
         if classes.size < 2:
             raise ValueError(f"{where}: the target column {column.name!r} holds a single class {classes.tolist()}")
+        warn_if_continuous(classes, values.size, f"{where}: the target column {column.name!r}")
         return encode_labels(values, classes, where), {"classes": classes}
     if values.dtype.kind not in "biuf":
         raise ValueError(f"{where}: --task regression needs a numeric target; {column.name!r} holds text")
     return values.astype(np.float64).reshape(1, -1), {}
+
+
+def warn_if_continuous(classes, m, what):
+    """Warn when ``classes`` (the distinct labels of ``m`` samples) look like a continuous target's values:
+    numbers that are not all whole, or more than :data:`MAX_CLASSES` of them and over a tenth of ``m``."""
+    if classes.dtype.kind not in "biuf":
+        return
+    fractional = not np.all(classes == np.round(classes))
+    if fractional or (classes.size > MAX_CLASSES and classes.size > m / 10):
+        warnings.warn(f"{what} is taken as {classes.size} classes from {m} samples"
+                      f"{', some not whole numbers' if fractional else ''}: is it a continuous target? "
+                      "(--task regression)", UserWarning, stacklevel=4)
 
 
 # ---------------------------------------------------------------- a training run
@@ -153,85 +181,31 @@ def prepare_csv(frame, target, task, *, test_size=0.2, seed=0, where="--csv"):
     return _scaled(split, preprocessing, "mse" if task == "regression" else None)
 
 
-def prepare_split(split, standardized):
-    """:class:`Prepared` data of a built-in data set's raw ``split``: standardized with its training
-    statistics (kept in the preprocessing) when ``standardized``, else as it is."""
-    return _scaled(split, {}, None) if standardized else Prepared(split, {})
+def prepare_split(split, standardized, name):
+    """:class:`Prepared` data of the built-in data set ``name``'s raw ``split``: standardized with its
+    training statistics (kept in the preprocessing) when ``standardized``, else as it is."""
+    preprocessing = {"dataset": np.array(name)}
+    return _scaled(split, preprocessing, None) if standardized else Prepared(split, Preprocessing(preprocessing))
 
 
 def _scaled(split, preprocessing, loss):
     mean, std = standardization(split.X_train)
     scaled = split._replace(X_train=(split.X_train - mean) / std, X_test=(split.X_test - mean) / std)
-    return Prepared(scaled, {**preprocessing, "mean": mean, "std": std}, loss)
+    return Prepared(scaled, Preprocessing({**preprocessing, "mean": mean, "std": std}), loss)
 
 
-# ---------------------------------------------------------------- a saved model's preprocessing
-
-
-def _shapes(layer_dims):
-    """``{name: (shape, kinds, partner)}`` of the preprocessing arrays of a ``layer_dims`` model: the
-    array's shape, its dtype kinds, and the array that must come with it."""
-    n_x, outputs = layer_dims[0], layer_dims[-1]
-    return {"mean": ((n_x, 1), "f", "std"), "std": ((n_x, 1), "f", "mean"),
-            "feature_names": ((n_x,), "U", "target"), "target": ((), "U", "feature_names"),
-            "classes": ((max(outputs, 2),), "biufU", "target"),
-            "target_mean": ((), "f", "target_std"), "target_std": ((), "f", "target_mean")}
-
-
-def check_preprocessing(preprocessing, layer_dims, where):
-    """CheckpointError unless the arrays of ``preprocessing`` that this module reads fit a ``layer_dims``
-    model: each with its shape, kind and partner (``mean`` with ``std``, ...), spreads positive."""
-    expected = _shapes(layer_dims)
-    for name, array in preprocessing.items():
-        shape, kinds, partner = expected.get(name, (array.shape, array.dtype.kind, name))
-        if array.shape != shape or array.dtype.kind not in kinds or partner not in preprocessing:
-            raise CheckpointError(f"{where}: its preprocessing {name!r} is a {array.shape} {array.dtype} array"
-                                  f"{'' if partner in preprocessing else f' without {partner!r}'}; a model of "
-                                  f"layer_dims {layer_dims} needs {shape} of kind {kinds!r} with {partner!r}")
-        if name in ("std", "target_std") and not np.all(array > 0):
-            raise CheckpointError(f"{where}: its preprocessing {name!r} holds spreads that are not positive")
-    return preprocessing
-
-
-def scale_features(preprocessing, X):
-    """``X (n_x, m)`` as the model was trained on it: ``(X - mean) / std`` when the model kept them."""
-    if "mean" not in preprocessing:
-        return X
-    return (np.asarray(X, dtype=np.float64) - preprocessing["mean"]) / preprocessing["std"]
+# ---------------------------------------------------------------- a saved model's columns
 
 
 def csv_features(preprocessing, frame, where):
     """The model's scaled features ``(n_x, m)`` from the columns of ``frame`` it was trained on."""
-    if "feature_names" not in preprocessing:
+    if preprocessing.feature_names is None:
         raise ValueError(f"{where}: this model was not trained on a CSV file, so it has no column names to look up")
-    return scale_features(preprocessing, feature_matrix(frame, preprocessing["feature_names"].tolist(), where))
+    return preprocessing.features(feature_matrix(frame, preprocessing.feature_names, where))
 
 
 def csv_targets(preprocessing, frame, where):
     """The model's training-form ``Y (1, m)`` from ``frame``'s target column: class indices, or the
     standardized values."""
     column = _column(frame, str(preprocessing["target"]), where)
-    values = _labels(column, where)
-    if "classes" in preprocessing:
-        return encode_labels(values, preprocessing["classes"], where)
-    return (values.astype(np.float64).reshape(1, -1) - preprocessing["target_mean"]) / preprocessing["target_std"]
-
-
-def decode(preprocessing, predictions):
-    """Predictions ``(1, m)`` in the target's own terms: class indices to labels, standardized values to
-    its units; unchanged without a CSV target."""
-    predictions = np.asarray(predictions)
-    if "classes" in preprocessing:
-        return preprocessing["classes"][predictions.astype(np.intp)]
-    if "target_mean" in preprocessing:
-        return predictions * preprocessing["target_std"] + preprocessing["target_mean"]
-    return predictions
-
-
-def regression_metrics(preprocessing, predicted, Y):
-    """``{"r2", "rmse"}`` of standardized ``predicted`` against ``Y`` (both ``(1, m)``), the RMSE in the
-    target's units."""
-    predicted, Y = decode(preprocessing, predicted), decode(preprocessing, Y)
-    residual, spread = np.sum((Y - predicted) ** 2), np.sum((Y - Y.mean()) ** 2)
-    r2 = 1 - residual / spread if spread > 0 else float(residual == 0)
-    return {"r2": float(r2), "rmse": math.sqrt(residual / Y.size)}
+    return preprocessing.targets(_labels(column, where).reshape(1, -1), where)

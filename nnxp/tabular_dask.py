@@ -17,7 +17,8 @@ the chunks (:mod:`nnxp.distributed`). Needs Dask (extra ``dask``).
 import numpy as np
 
 from .datasets import Split
-from .tabular import MAX_CLASSES, Prepared, encode_labels
+from .preprocessing import Preprocessing, encode_labels
+from .tabular import MAX_CLASSES, Prepared, warn_if_continuous
 
 
 def is_glob(path):
@@ -30,30 +31,58 @@ def read_zarr(path, option="--zarr"):
     import dask.array as da
 
     try:
-        return da.from_zarr(str(path), component="X"), da.from_zarr(str(path), component="Y")
+        X, Y = da.from_zarr(str(path), component="X"), da.from_zarr(str(path), component="Y")
     except (FileNotFoundError, KeyError, ValueError, OSError) as exc:
         raise ValueError(f"{option} {path} is not a zarr group with arrays X (n_x, m) and Y (rows, m): "
                          f"{type(exc).__name__}: {exc}") from None
+    return check_pair(X, Y, f"{option} {path}")
+
+
+def check_pair(X, Y, where):
+    """``(X, Y)`` when ``X`` is ``(n_x, m)`` and ``Y`` is ``(m,)`` or ``(rows, m)``, of numbers: the same
+    samples (columns); ValueError naming ``where`` and both shapes otherwise."""
+    if X.ndim != 2 or Y.ndim not in (1, 2) or Y.shape[-1] != X.shape[1]:
+        raise ValueError(f"{where}: X must be (n_x, m) and Y (rows, m) with the same m samples (columns), "
+                         f"got X {tuple(X.shape)} and Y {tuple(Y.shape)}")
+    for name, array in (("X", X), ("Y", Y)):
+        if array.dtype.kind not in "biuf":
+            raise TypeError(f"{where}: {name} must hold numbers, got dtype {array.dtype}")
+    return X, Y
 
 
 def read_csv_glob(pattern, target, option="--csv"):
     """``(X, y, names)``: the numeric feature columns of the files matching ``pattern`` as a Dask
-    ``X (n_x, m)``, the ``target`` column as a Dask ``y (m,)``, and the feature names."""
-    import dask.dataframe as dd
+    ``X (n_x, m)``, the ``target`` column as a Dask ``y (m,)``, and the feature names.
 
+    A pattern that matches no file, or files that cannot be read, is a ValueError naming ``option``,
+    the pattern and the reader's own reason (not Dask's wrapper around it)."""
+    import dask.dataframe as dd
+    import fsspec
+
+    def unreadable(exc):
+        reason = exc.__cause__ or exc  # dask wraps it: "An error occurred while calling the read_csv method ..."
+        return ValueError(f"{option} {pattern}: {str(reason).strip().splitlines()[0]}")
+
+    fs, path = fsspec.core.url_to_fs(str(pattern))  # the file systems that dask reads through
+    files = [fs.unstrip_protocol(name) for name in sorted(fs.glob(path)) if not fs.isdir(name)]  # *, ?, [...]
+    if not files:
+        raise ValueError(f"{option} {pattern}: the pattern matches no file")
     try:
-        frame = dd.read_csv(pattern)
+        frame = dd.read_csv(files)
     except (OSError, ValueError) as exc:
-        raise ValueError(f"{option} {pattern}: {str(exc).strip().splitlines()[0]}") from None
+        raise unreadable(exc) from None
     if target not in frame.columns:
         raise ValueError(f"{option} {pattern} has no column {target!r}; its columns are {list(frame.columns)}")
     names = [str(name) for name in frame.columns if name != target]
     text = [name for name in names if frame[name].dtype.kind not in "biuf"]
     if text:
         raise ValueError(f"{option} {pattern}: feature columns {text} are not numeric; encode them as numbers first")
-    X = frame[names].to_dask_array(lengths=True).astype(np.float64).T
     y = frame[target] if frame[target].dtype.kind in "biuf" else frame[target].astype(object)  # text: str objects
-    return X, y.to_dask_array(lengths=True), np.array(names)
+    try:  # lengths=True reads every file once: a malformed one fails here
+        X = frame[names].to_dask_array(lengths=True).astype(np.float64).T
+        return X, y.to_dask_array(lengths=True), np.array(names)
+    except (OSError, ValueError) as exc:
+        raise unreadable(exc) from None
 
 
 def _task(values):
@@ -73,6 +102,7 @@ def _targets(y, task, where):
         classes = classes if classes.dtype.kind in "biuf" else classes.astype(str)  # text: plain strings
         if classes.size < 2:
             raise ValueError(f"{where}: the target holds a single class {classes.tolist()}")
+        warn_if_continuous(classes, y.size, f"{where}: the target")
         encoded = y.reshape(1, -1).map_blocks(encode_labels, classes, where, dtype=np.float64)
         return encoded, {"classes": classes}
     if y.dtype.kind not in "biuf":
@@ -86,6 +116,8 @@ def split_columns(X, Y, fraction, seed):
     m = X.shape[1]
     held = np.sort(np.random.default_rng(seed).permutation(m)[: round(fraction * m)])
     kept = np.setdiff1d(np.arange(m), held)
+    if held.size == 0 or kept.size == 0:
+        raise ValueError(f"holding out {fraction} of m={m} samples leaves an empty part: too few samples")
     return Split(X[:, kept], Y[:, kept], X[:, held], Y[:, held])
 
 
@@ -117,6 +149,6 @@ def prepare(X, y, task, *, test_size=0.2, seed=0, where="--zarr", names=None, ta
     if task == "regression":
         y_mean, y_std = _statistics(split.Y_train)
         split = split._replace(Y_train=(split.Y_train - y_mean) / y_std, Y_test=(split.Y_test - y_mean) / y_std)
-        if y_mean.size == 1:
-            preprocessing.update(target_mean=y_mean.reshape(()), target_std=y_std.reshape(()))
-    return Prepared(split, preprocessing, "mse" if task == "regression" else None)
+        shape = () if y_mean.size == 1 else y_mean.shape
+        preprocessing.update(target_mean=y_mean.reshape(shape), target_std=y_std.reshape(shape))
+    return Prepared(split, Preprocessing(preprocessing), "mse" if task == "regression" else None)

@@ -3,8 +3,9 @@
 Each step is :func:`nnxp.step.gradient_step`; this module runs the epochs around it: the
 learning rate of each epoch, the dropout masks' generator, early stopping and the divergence guard.
 
-The only host synchronisations are the logged costs (every ``cost_every`` epochs) and, when
-validation data is given, its cost and score at the same epochs.
+The only host synchronisations are the logged costs (every ``cost_every`` epochs), when
+validation data is given its cost and score at the same epochs, and with mini-batches one read of
+the starting parameters' cost before the first epoch (the divergence guard's scale).
 """
 
 import contextlib
@@ -99,6 +100,8 @@ class TrainingState:
     validation_costs: list = field(default_factory=list)
     validation_scores: list = field(default_factory=list)
     best_iteration: int | None = None
+    reference_cost: float | None = None
+    """The cost of the starting parameters, the divergence guard's scale (None: the first logged cost)."""
 
 
 @dataclass
@@ -189,24 +192,41 @@ def run_epoch(xp, X, Y, state, settings, loss, with_cost, compiled=None):
 
 
 def divergence_bound(state, cost, loss, n_L):
-    """The largest logged cost taken as training: 100 times the larger of the first logged cost and
-    the cost of a blind guess (``loss.chance_cost``: log 2, log C, 0 for "mse"); no bound when both are 0."""
-    reference = max(state.costs[0] if state.costs else cost, loss.chance_cost(n_L))
+    """The largest logged cost taken as training: 100 times the larger of the starting cost (the
+    state's ``reference_cost``, else its first logged cost, else ``cost``) and the cost of a blind guess
+    (``loss.chance_cost``: log 2, log C, 0 for "mse"); no bound when both are 0."""
+    first = state.reference_cost if state.reference_cost is not None else state.costs[0] if state.costs else cost
+    reference = max(first, loss.chance_cost(n_L))
     return 100 * reference if reference > 0 else math.inf
 
 
-def read_cost(cost, epoch, settings, state, loss):
-    """The cost as a Python float (a host synchronisation); raises when it is not finite or exceeds
-    :func:`divergence_bound`."""
+def diverged(cost, when, settings, runner):
+    """The :class:`TrainingDivergedError` of a cost that ``when`` (e.g. "at iteration 7") left the
+    guard's bounds: its advice is to standardize features the runner found unscaled, else a smaller
+    learning rate."""
+    advice = (f"{runner.unscaled}: standardize them first" if getattr(runner, "unscaled", None)
+              else "try a smaller learning rate")
+    return TrainingDivergedError(f"the cost became {cost:g} {when} with learning_rate={settings.learning_rate}; "
+                                 f"training diverged, {advice}")
+
+
+def read_cost(cost, epoch, settings, state, loss, runner=None):
+    """The cost as a Python float (a host synchronisation); raises :func:`diverged`'s error when it is
+    not finite or exceeds :func:`divergence_bound`."""
     cost = float(cost)
     if not math.isfinite(cost) or cost > divergence_bound(state, cost, loss, settings.layer_dims[-1]):
-        raise TrainingDivergedError(
-            f"the cost became {cost:g} at iteration {epoch} with learning_rate="
-            f"{settings.learning_rate}; training diverged, try a smaller learning rate"
-        )
+        raise diverged(cost, f"at iteration {epoch}", settings, runner)
     if settings.print_cost:
         print(f"Cost after iteration {epoch}: {cost:.6f}")
     return cost
+
+
+def starting_cost(runner, state, settings, loss):
+    """Give a fresh mini-batch run's ``state`` its ``reference_cost``: the cost of the starting
+    parameters on all the data (one forward pass and one host read per ``fit``). Its first logged cost
+    cannot serve: it averages batches whose updates a too large learning rate may already have wrecked."""
+    if state.reference_cost is None and not state.costs and settings.batch_size is not None:
+        state.reference_cost = float(runner.final_cost(state.parameters, settings, loss))
 
 
 def record_validation(runner, state, settings, loss):
@@ -221,11 +241,13 @@ def record_validation(runner, state, settings, loss):
 class LocalRunner:
     """Where the epochs run: ``X (n_x, m)``, ``Y`` (training form) and the optional validation pair
     ``(X_v, Y_v)`` as arrays of the namespace ``xp``, on one device. :mod:`nnxp.distributed` has the
-    same four methods over the chunks of Dask arrays; :func:`train` drives either."""
+    same four methods over the chunks of Dask arrays; :func:`train` drives either. ``unscaled`` says
+    what is wrong with X's scales, when something is (:func:`nnxp.validation.warn_if_unscaled`): the
+    divergence guard's advice."""
 
-    def __init__(self, xp, X, Y, validation=None, compiled=None, compiled_epochs=None):
+    def __init__(self, xp, X, Y, validation=None, compiled=None, compiled_epochs=None, unscaled=None):
         self.xp, self.X, self.Y, self.validation, self.compiled = xp, X, Y, validation, compiled
-        self.compiled_epochs = compiled_epochs
+        self.compiled_epochs, self.unscaled = compiled_epochs, unscaled
         self.dtype, self.device = X.dtype, array_api_compat.device(X)
 
     def epoch(self, state, settings, loss, with_cost):
@@ -286,6 +308,7 @@ def train(runner, state, settings, loss, progress=None):
     compiles loops (``cost_free_epochs``).
     """
     stopper = None if settings.early_stopping is None else EarlyStopping(settings.early_stopping, settings.tol)
+    starting_cost(runner, state, settings, loss)
     start = state.iterations_done
     end = start + settings.num_iterations
     while state.iterations_done < end:
@@ -312,7 +335,7 @@ def _one_epoch(runner, state, settings, loss, stopper, epoch):
     with_cost = epoch % settings.cost_every == 0
     parameters, optimizer_state, steps_done, cost = runner.epoch(state, settings, loss, with_cost)
     if with_cost:
-        state.costs.append(read_cost(cost, epoch, settings, state, loss))
+        state.costs.append(read_cost(cost, epoch, settings, state, loss, runner))
         if runner.validation is not None:
             validation_cost = record_validation(runner, state, settings, loss)
             if stopper is not None and stopper.stop_after(validation_cost, state):
@@ -342,7 +365,4 @@ def check_final_cost(runner, state, settings, loss):
     bound = divergence_bound(state, math.inf, loss, settings.layer_dims[-1])
     if bool(runner.xp.isfinite(cost) & (cost <= bound)):
         return
-    raise TrainingDivergedError(
-        f"the cost became {float(cost):g} after iteration {state.iterations_done} with learning_rate="
-        f"{settings.learning_rate}; training diverged, try a smaller learning rate"
-    )
+    raise diverged(float(cost), f"after iteration {state.iterations_done}", settings, runner)

@@ -9,7 +9,7 @@ import math
 import numbers
 import warnings
 
-from .backend import host_rng
+from .backend import host_rng, to_numpy
 
 
 def check_X(xp, X, n_x, name="X"):
@@ -28,7 +28,9 @@ def check_X(xp, X, n_x, name="X"):
     if m == 0:
         raise ValueError(f"{name} has no samples: shape {tuple(X.shape)}, expected m >= 1 columns")
     if xp.isdtype(X.dtype, "real floating") and not bool(xp.all(xp.isfinite(X))):
-        raise ValueError(f"{name} contains NaN or infinite values; clean or impute them before training")
+        rows = to_numpy(xp.any(~xp.isfinite(X), axis=1)).nonzero()[0].tolist()
+        shown = f"{rows[:10]}{' and more' if len(rows) > 10 else ''}"
+        raise ValueError(f"{name} contains NaN or infinite values in feature rows {shown}; clean or impute them first")
     return m
 
 
@@ -38,8 +40,9 @@ SCALE_SPREAD = 1e3
 
 def warn_if_unscaled(xp, X, name="X"):
     """Warn once when the features' standard deviations (each row's, over the samples) are more than
-    :data:`SCALE_SPREAD` apart: gradient descent then crawls along the small ones. One host read."""
-    warn_if_spread(xp, xp.std(X, axis=1), name, stacklevel=4)
+    :data:`SCALE_SPREAD` apart: gradient descent then crawls along the small ones. One host read.
+    Returns what was found (``"X's features have standard deviations from ..."``), or None."""
+    return warn_if_spread(xp, xp.std(X, axis=1), name, stacklevel=4)
 
 
 def warn_if_spread(xp, std, name="X", stacklevel=3):
@@ -49,13 +52,15 @@ def warn_if_spread(xp, std, name="X", stacklevel=3):
     floor = 1e3 * xp.finfo(std.dtype).eps * largest
     smallest = xp.min(xp.where(std > floor, std, xp.full_like(std, math.inf)))
     if not bool(largest > SCALE_SPREAD * smallest):
-        return
+        return None
+    found = (f"{name}'s features have standard deviations from {float(smallest):.3g} to {float(largest):.3g}, "
+             f"over {SCALE_SPREAD:.0e} apart")
     warnings.warn(
-        f"{name}'s features have standard deviations from {float(smallest):.3g} to {float(largest):.3g}, "
-        f"over {SCALE_SPREAD:.0e} apart: standardize them (subtract each feature's mean and divide by its "
+        f"{found}: standardize them (subtract each feature's mean and divide by its "
         "standard deviation, from the training data) or training may crawl or stall",
         UserWarning, stacklevel=stacklevel,
     )
+    return found
 
 
 def check_seed(seed):

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import nnxp
-from nnxp import checkpoint
+from nnxp import checkpoint, npz
 from nnxp.checkpoint import CheckpointError, read_checkpoint
 from nnxp.loading import restore
 from nnxp.datasets import load as load_dataset
@@ -276,11 +276,11 @@ def test_the_next_save_removes_stale_temporary_files_and_nothing_else(tmp_path):
     assert nnxp.load(tmp_path / "model.npz").iterations_done_ == 10
 
 
-@pytest.mark.skipif(checkpoint.fcntl is None, reason="a save's lock needs fcntl (POSIX)")
+@pytest.mark.skipif(npz.fcntl is None, reason="a save's lock needs fcntl (POSIX)")
 def test_the_temporary_file_of_a_save_in_progress_is_kept(tmp_path):
     busy = tmp_path / STALE[0]
     with open(busy, "wb") as file:  # what a save still writing holds
-        checkpoint.fcntl.flock(file.fileno(), checkpoint.fcntl.LOCK_EX)
+        npz.fcntl.flock(file.fileno(), npz.fcntl.LOCK_EX)
         _fitted(iterations=10).save(tmp_path / "model.npz")
         assert busy.exists()
     _fitted(iterations=10).save(tmp_path / "model.npz")
@@ -589,7 +589,20 @@ DAMAGE = {
     "preprocessing without its partner": lambda source, path: _edited(
         source, path, drop=["preprocessing_std"], metadata={"preprocessing": ["mean", "feature_names", "target",
                                                                               "classes"]}),
+    "a repeated feature name": lambda source, path: _replaced(source, path, "preprocessing_feature_names",
+                                                              np.array(["x1", "x1"])),
+    "a repeated class": lambda source, path: _replaced(source, path, "preprocessing_classes", np.array(["red", "red"])),
+    "NaN weights": lambda source, path: _replaced(source, path, "W1", _with(np.load(source)["W1"], np.nan)),
+    "an infinite optimizer state": lambda source, path: _replaced(
+        source, path, "velocity_db2", _with(np.load(source)["velocity_db2"], np.inf)),
 }
+
+
+def _with(array, value):
+    """A copy of ``array`` with its first entry set to ``value``."""
+    array = array.copy()
+    array.flat[0] = value
+    return array
 
 
 def _replaced(source, path, name, value):
@@ -620,3 +633,43 @@ def test_a_damaged_checkpoint_in_a_real_process_is_one_line(rich, tmp_path):
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.startswith(f"nnxp evaluate: error: checkpoint {path} is not a readable nnxp .npz")
     assert "Bad CRC-32" in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize("damage, message", [
+    ("a repeated feature name", "preprocessing 'feature_names' must be unique, got ['x1', 'x1']"),
+    ("a repeated class", "preprocessing 'classes' must be unique and sorted, got ['red', 'red']"),
+    ("NaN weights", "parameter W1 holds NaN or infinite values"),
+    ("an infinite optimizer state", "optimizer velocity velocity_db2 holds NaN or infinite values"),
+])
+def test_repeated_names_and_non_finite_numbers_are_refused_when_loaded(rich, tmp_path, damage, message):
+    path = DAMAGE[damage](rich[0], tmp_path / "model.npz")
+    with pytest.raises(CheckpointError, match=re.escape(f"checkpoint {path}: {message}")):
+        nnxp.load(path)
+
+
+def test_a_save_names_the_checkpoint_and_keeps_the_previous_one_when_the_disk_is_full(rich, tmp_path, monkeypatch):
+    import errno
+
+    model = nnxp.load(rich[0])
+    before = model.save(tmp_path / "model.npz").read_bytes()
+    with pytest.raises(IsADirectoryError, match=f"cannot save a checkpoint to {re.escape(str(tmp_path))}: it is a "
+                                                "folder; give a file name such as"):
+        model.save(tmp_path)
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(np, "savez", full)
+    for name, kept in (("model.npz", "the previous checkpoint there is intact"), ("new.npz", "nothing was written")):
+        with pytest.raises(OSError, match=re.escape(f"cannot save the checkpoint {tmp_path / name} (No space left "
+                                                    f"on device); {kept}")):
+            model.save(tmp_path / name)
+    assert (tmp_path / "model.npz").read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["model.npz"]
+
+
+def test_a_model_whose_parameters_are_not_finite_is_not_saved(rich, tmp_path):
+    model = nnxp.load(rich[0])
+    model.parameters_["b2"] = model.parameters_["b2"] * np.inf
+    with pytest.raises(ValueError, match="not saved to .*: parameter b2 holds NaN or infinite values"):
+        model.save(tmp_path / "model.npz")
+    assert not (tmp_path / "model.npz").exists()

@@ -100,8 +100,9 @@ def test_predict_prints_csv_for_a_dataset(flower_run):
 
 
 def _arrays(path):
+    """The checkpoint's arrays of numbers (its metadata and preprocessing's text left out)."""
     with np.load(path) as data:
-        return {key: data[key] for key in data.files if key != "metadata"}
+        return {key: data[key] for key in data.files if data[key].dtype.kind == "f"}
 
 
 @pytest.mark.slow
@@ -143,7 +144,7 @@ def bad_files(tmp_path_factory, flower_run):
 USER_ERRORS = {
     "unknown dataset": (["train", "--dataset", "mnist"], "invalid choice: 'mnist'"),
     "bad layers": (["train", "--dataset", "flower", "--layers", "4,-2"], "--layers"),
-    "bad option value": (["train", "--dataset", "flower", "--lr", "-1"], "learning_rate must be"),
+    "bad option value": (["train", "--dataset", "flower", "--lr", "-1"], "argument --lr: expected a positive number"),
     "unknown option": (["train", "--dataset", "flower", "--epochs", "3"], "unrecognized arguments: --epochs"),
     "cat without folder": (["train", "--dataset", "cat"], "needs --data-dir"),
     "missing cat files": (["train", "--dataset", "cat", "--data-dir", "{bad}/none"], "train_catvnoncat.h5"),
@@ -151,7 +152,9 @@ USER_ERRORS = {
     "missing checkpoint": (["evaluate", "{bad}/absent.npz", "--dataset", "flower"], "absent.npz: no such file"),
     "corrupt checkpoint": (["predict", "{bad}/garbage.npz", "--dataset", "flower"], "garbage.npz is not a readable"),
     "truncated checkpoint": (["evaluate", "{bad}/truncated.npz", "--dataset", "flower"], "truncated.npz"),
-    "other architecture": (["evaluate", "{good}", "--dataset", "digits"], "takes 2 features, but --dataset digits has 64"),
+    "other data set": (["evaluate", "{good}", "--dataset", "digits"], "this model was trained on the data set 'flower'"),
+    "other architecture": (["evaluate", "{good}", "--input", "{bad}/wide.csv", "--labels", "{bad}/wide.csv"],
+                           "takes 2 features, but --input {bad}/wide.csv has 3"),
     "resume other layers": (["train", "--dataset", "flower", "--resume", "{good}", "--layers", "8"], "--layers asks for"),
     "no input": (["predict", "{good}"], "exactly one of --dataset and --input"),
     "bad input suffix": (["predict", "{good}", "--input", "{bad}/garbage.npz"], "expected a .npy or .csv"),
@@ -166,11 +169,12 @@ def test_user_errors_print_one_line_and_exit_non_zero(case, bad_files):
         pytest.skip("a GPU is usable here")
     folder, good = bad_files
     args = [arg.format(bad=folder, good=good) for arg in args]
+    (folder / "wide.csv").write_text("1,2\n3,4\n5,6\n")  # X (3, 2): three features, two samples
     result = nnxp_command(*args, cwd=folder)
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
-    assert message in result.stderr
+    assert message.format(bad=folder) in result.stderr
 
 
 def test_ctrl_c_saves_a_checkpoint_and_says_where(tmp_path):
@@ -266,3 +270,71 @@ def test_an_unwritable_home_trains_without_noise(tmp_path):
                              "--out", str(tmp_path / "run")], capture_output=True, text=True, timeout=300, env=env)
     assert (result.returncode, result.stderr) == (0, "")
     assert (tmp_path / "run" / "learning_curve.png").is_file()
+
+
+# ---------------------------------------------------------------- option values and their ranges
+
+
+OUT_OF_RANGE = {  # option: (value, what the message says is expected)
+    "--lr": ("-0.1", "expected a positive number, got '-0.1'"),
+    "--scale": ("0", "expected a positive number, got '0'"),
+    "--epsilon": ("nan", "expected a positive number, got 'nan'"),
+    "--l2": ("-1", "expected a number >= 0, got '-1'"),
+    "--decay-rate": ("-0.5", "expected a number >= 0, got '-0.5'"),
+    "--momentum": ("1", "expected a number in [0, 1), got '1'"),
+    "--beta1": ("1.5", "expected a number in [0, 1), got '1.5'"),
+    "--beta2": ("-0.1", "expected a number in [0, 1), got '-0.1'"),
+    "--keep-prob": ("0", "got '0': '0' is not a number in (0, 1]"),
+    "--validation-size": ("1.5", "expected a fraction in (0, 1), got '1.5'"),
+}
+
+
+@pytest.mark.parametrize("option", OUT_OF_RANGE)
+def test_an_option_value_out_of_its_range_exits_2_naming_option_value_and_range(option, tmp_path, capsys):
+    """As the CLI page's table says: argparse refuses it (exit 2), before any data is read."""
+    from nnxp import cli
+
+    value, expected = OUT_OF_RANGE[option]
+    with pytest.raises(SystemExit) as exit:
+        cli.main(["train", "--dataset", "flower", "--iterations", "1", "--out", str(tmp_path), option, value])
+    stderr = capsys.readouterr().err
+    assert exit.value.code == 2 and len(stderr.strip().splitlines()) == 1, stderr
+    assert f"nnxp train: error: argument {option}: " in stderr and expected in stderr
+    assert not (tmp_path / "model.npz").exists()
+
+
+def test_validation_size_without_early_stopping_is_an_error_naming_both(tmp_path):
+    result = nnxp_command("train", *FLOWER_RUN, "--iterations", 5, "--validation-size", 0.3, "--out", tmp_path)
+    assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "--validation-size 0.3" in result.stderr and "--early-stopping" in result.stderr
+    assert not (tmp_path / "model.npz").exists()
+    _ok("train", *FLOWER_RUN, "--iterations", 5, "--validation-size", 0.3, "--early-stopping", 2, "--out", tmp_path)
+
+
+# ---------------------------------------------------------------- stopping a run on a Dask cluster
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stop", ["ctrl-c", "sigterm"])
+def test_stopping_a_run_on_a_local_cluster_prints_only_the_save_line(stop, tmp_path):
+    """Ctrl-C in a terminal signals the whole process group (the cluster's worker processes too);
+    SIGTERM comes to nnxp alone. Either way: the checkpoint, one line, no Dask log or traceback."""
+    out = tmp_path / "stopped"
+    command = [sys.executable, "-m", "nnxp", "train", "--dataset", "moons", "--layers", "4", "--iterations",
+               "100000000", "--print-every", "100", "--backend", "numpy", "--scheduler", "local:2", "--out", str(out)]
+    env = {key: value for key, value in os.environ.items() if key != "NNXP_BACKEND"}
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**env, "PYTHONUNBUFFERED": "1"}, start_new_session=True)
+    try:
+        assert process.stdout.readline().startswith("Cost after iteration 0")  # the cluster trains
+        if stop == "ctrl-c":
+            os.killpg(process.pid, signal.SIGINT)
+        else:
+            process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=120)
+    finally:
+        process.kill()
+    said, code = ("interrupted", 130) if stop == "ctrl-c" else ("terminated (SIGTERM)", 143)
+    assert process.returncode == code and len(stderr.strip().splitlines()) == 1, stderr
+    assert stderr.startswith(f"{said} after ") and f"checkpoint saved to {out / 'model.npz'}" in stderr
+    assert nnxp.load(out / "model.npz").iterations_done_ >= 1

@@ -213,3 +213,40 @@ def test_out_of_memory_is_one_line(monkeypatch, capsys):
     monkeypatch.setitem(cli.COMMANDS, "info", exhausted)
     assert cli.main(["info"]) == 1
     assert capsys.readouterr().err == "nnxp info: error: out of memory on cuda:0 training layer_dims=[2, 1] ...\n"
+
+
+# ---------------------------------------------------------------- CSV patterns (read with Dask)
+
+
+@pytest.fixture(scope="module")
+def parts(tmp_path_factory):
+    """A folder of two CSV parts of iris (``part-1.csv``, ``part-2.csv``) and a malformed one (``bad-1.csv``)."""
+    pytest.importorskip("dask.dataframe")
+    folder = tmp_path_factory.mktemp("parts")
+    iris = sk_datasets.load_iris(as_frame=True).frame
+    iris.iloc[::2].to_csv(folder / "part-1.csv", index=False)
+    iris.iloc[1::2].to_csv(folder / "part-2.csv", index=False)
+    (folder / "bad-1.csv").write_text('a,target\n1,0\n"2,1\n')
+    return folder
+
+
+@pytest.mark.parametrize("pattern, reason", [
+    ("none/*.csv", "the pattern matches no file"),
+    ("part-[789].csv", "the pattern matches no file"),
+    ("bad-*.csv", None),  # pandas' own words, which depend on where the file breaks
+])
+def test_a_csv_pattern_that_matches_nothing_or_a_malformed_file_says_so(pattern, reason, parts):
+    result = nnxp_command("train", "--csv", parts / pattern, "--target", "target", "--out", parts / "out")
+    assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    prefix = f"nnxp train: error: --csv {parts / pattern}: "
+    assert result.stderr.startswith(prefix) and len(result.stderr.strip()) > len(prefix)
+    assert reason is None or result.stderr == prefix + reason + "\n"
+    assert "read_csv method" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_csv_pattern_with_brackets_trains_on_the_files_it_matches(parts, tmp_path):
+    """``[12]`` is a pattern as ``*`` and ``?`` are (nnxp.tabular_dask.is_glob): Dask reads what it matches."""
+    _ok("train", "--csv", parts / "part-[12].csv", "--target", "target", "--layers", 4, "--iterations", 5,
+        "--out", tmp_path)
+    metrics = json.loads((tmp_path / "metrics.json").read_text())
+    assert metrics["layer_dims"] == [4, 4, 3] and metrics["iterations_done"] == 5

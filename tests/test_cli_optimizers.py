@@ -41,7 +41,8 @@ def test_a_diverging_run_prints_one_line_and_saves_nothing(tmp_path):
     (["--beta1", "0.5"], "--beta1 tune an optimizer: give --optimizer too"),
     (["--optimizer", "sgd"], "argument --optimizer: expected one of gd, momentum, rmsprop, adam, got 'sgd'"),
     (["--optimizer", "adam", "--momentum", "0.9"], "momentum=0.9 means optimizer Momentum"),
-    (["--keep-prob", "0"], r"keep_prob values must be in (0, 1]"),
+    (["--keep-prob", "0"], "argument --keep-prob: expected keep probabilities, comma-separated, got '0': "
+                           "'0' is not a number in (0, 1]"),
     (["--layers", "4,4", "--keep-prob", "0.5,0.5,0.5"], "keep_prob must give one value per hidden layer (2)"),
 ])
 def test_bad_training_options_print_one_line(tmp_path, args, message):

@@ -235,6 +235,39 @@ def test_a_run_shorter_than_cost_every_is_guarded_too(num_iterations):
     assert not hasattr(model, "parameters_")
 
 
+@pytest.mark.parametrize("optimizer", ["gd", "momentum", "rmsprop", "adam"])
+def test_every_optimizer_on_mini_batches_is_guarded_from_its_starting_cost(optimizer):
+    """Adam at a huge learning rate on mini-batches used to 'succeed' at a cost of 2369: its first
+    logged cost, an average over batches already wrecked, had become the guard's scale. The scale is
+    now the starting parameters' cost (hand-checked here as the first full-batch forward pass)."""
+    X, Y = _problem(m=200)
+    model = nnxp.NeuralNetwork([3, 8, 1], optimizer=optimizer, batch_size=32, learning_rate=1e6, num_iterations=30,
+                               cost_every=5)
+    with pytest.raises(nnxp.TrainingDivergedError, match=r"the cost became \d.* at iteration 0 .*smaller learning"):
+        model.fit(X, Y)
+    start = nnxp.NeuralNetwork([3, 8, 1], num_iterations=0).fit(X, Y)
+    assert start.cost(X, Y) < 1.0  # the scale the first epoch's cost is held to: 100 times at most log 2
+
+
+@pytest.mark.parametrize("estimator", ["NeuralNetClassifier", "NeuralNetRegressor"])
+def test_the_estimators_are_guarded_too(estimator):
+    sklearn = pytest.importorskip("nnxp.sklearn")
+    X, Y = _problem(m=300)
+    y = Y.ravel() if estimator == "NeuralNetClassifier" else X[0] * 3 + 1
+    with pytest.raises(nnxp.TrainingDivergedError, match="learning_rate=1000000.0; training diverged"):
+        getattr(sklearn, estimator)(learning_rate_init=1e6, max_iter=20).fit(X.T, y)
+
+
+def test_unscaled_features_that_diverge_are_told_to_be_standardized_and_no_warning_of_numpy_leaks():
+    """RuntimeWarnings are errors in this suite: an overflow inside the diverging run would fail it."""
+    X, Y = _problem(m=200)
+    X = X * np.array([[1e-2], [1.0], [1e4]])
+    with pytest.warns(UserWarning, match="standard deviations"), pytest.raises(
+            nnxp.TrainingDivergedError, match=r"X's features have standard deviations from .* over 1e\+03 apart: "
+                                              r"standardize them first"):
+        nnxp.NeuralNetwork([3, 8, 1], learning_rate=0.5, num_iterations=100, cost_every=10).fit(X, Y)
+
+
 def test_search_ranks_a_diverged_run_last():
     """The issue's case at the default cost_every (100): a 100-iteration search never logs a second cost."""
     flower = load("flower")
@@ -248,6 +281,8 @@ def test_search_ranks_a_diverged_run_last():
 
 
 def test_adam_and_dropout_read_back_only_the_logged_costs(monkeypatch):
+    """Mini-batches read the logged costs, and once per fit, before the first epoch, the starting
+    parameters' cost (the divergence guard's scale): a read count that does not grow with the epochs."""
     device1 = array_api_strict.Device("device1")
     counts = {"float": 0, "bool": 0}
     Array = type(array_api_strict.asarray(0.0))
@@ -265,7 +300,7 @@ def test_adam_and_dropout_read_back_only_the_logged_costs(monkeypatch):
         counts.update(float=0, bool=0)
         model = nnxp.NeuralNetwork([3, 6, 1], optimizer="adam", keep_prob=0.8, batch_size=16, decay_rate=0.1,
                                    num_iterations=iterations, cost_every=5, learning_rate=0.01).fit(X, Y)
-        assert counts["float"] == len(model.costs_) == iterations // 5
+        assert counts["float"] == len(model.costs_) + 1 == iterations // 5 + 1
         reads.append(counts["bool"])
     assert reads[0] == reads[1]
     assert all(value.device == device1 for group in model.optimizer_state_.values() for value in group.values())

@@ -38,8 +38,28 @@ def test_X_one_dimensional(data):
 def test_non_finite_X(data, bad):
     X, Y = data
     X[1, 2] = bad
-    with pytest.raises(ValueError, match="X contains NaN or infinite values"):
+    with pytest.raises(ValueError, match=r"X contains NaN or infinite values in feature rows \[1\]; clean or impute "
+                                         r"them first$"):
         fit(X, Y)
+    model = fit(np.ones_like(X), Y)
+    with pytest.raises(ValueError, match=r"X contains NaN or infinite values in feature rows \[1\]; clean"):
+        model.predict(X)
+
+
+def test_X_of_half_precision_is_named(data):
+    X, Y = data
+    with pytest.raises(TypeError, match="X has dtype float16; nnxp trains in float32 or float64: convert X"):
+        fit(X.astype(np.float16), Y)
+    with pytest.raises(TypeError, match="validation X_v has dtype float16"):
+        nnxp.NeuralNetwork([3, 2, 1], num_iterations=2, early_stopping=2).fit(
+            X, Y, validation_data=(X.astype(np.float16), Y))
+
+
+@pytest.mark.parametrize("make, seen", [(lambda X: (x for x in X), "generator"), (lambda X: {1.0, 2.0}, "set"),
+                                        (lambda X: [[1.0, 2.0], [3.0]], "list")])
+def test_X_that_is_not_an_array_of_numbers_names_its_type(data, make, seen):
+    with pytest.raises(TypeError, match=f"X must be an array of numbers, got {seen}"):
+        fit(make(data[0]), data[1])
 
 
 def test_no_samples():

@@ -77,10 +77,11 @@ def training_data(args):
     if kind == "csv":
         if args.target is None:
             raise ValueError("--csv needs --target, the column to predict")
-        return tabular.prepare_csv(tabular.read_csv(args.csv), args.target, args.task, seed=args.seed)
+        return tabular.prepare_csv(tabular.read_csv(args.csv), args.target, args.task, seed=args.seed,
+                                   where=f"--csv {args.csv}")
     if args.target is not None or args.task is not None:
         raise ValueError("--target and --task are only read with --csv")
-    return tabular.prepare_split(dataset_split(args, raw=True), args.dataset in STANDARDIZED)
+    return tabular.prepare_split(dataset_split(args, raw=True), args.dataset in STANDARDIZED, args.dataset)
 
 
 def _lazy_data(args, kind):
@@ -105,12 +106,13 @@ def description(args):
 def model_split(args, model):
     """``--dataset``'s split as ``model`` sees it: raw and scaled with the model's statistics when it
     kept them (else as the loader gives it), with as many classes as the model has outputs where the
-    data set lets one choose."""
-    preprocessing = getattr(model, "preprocessing_", {})
+    data set lets one choose; ValueError when the model was trained on other data (its preprocessing
+    names another data set, or CSV columns)."""
+    preprocessing = model.preprocessing_
+    preprocessing.check_dataset(args.dataset)
     split = dataset_split(args, classes=model.layer_dims[-1] if model.layer_dims[-1] > 1 else None,
                           raw="mean" in preprocessing)
-    return split._replace(X_train=tabular.scale_features(preprocessing, split.X_train),
-                          X_test=tabular.scale_features(preprocessing, split.X_test))
+    return split._replace(X_train=preprocessing.features(split.X_train), X_test=preprocessing.features(split.X_test))
 
 
 def check_width(layer_dims, X, where):
@@ -121,13 +123,19 @@ def check_width(layer_dims, X, where):
     return X
 
 
-def read_array(path, option):
-    """An array from a ``.npy`` or ``.csv`` file of numbers in course layout (features as rows)."""
+def read_array(path, option, text=False):
+    """An array from a ``.npy`` or ``.csv`` file of numbers in course layout (features as rows); with
+    ``text``, a ``.csv`` of words (class names) too."""
     path = Path(path)
     if path.suffix not in (".npy", ".csv"):
         raise ValueError(f"{option} {path}: expected a .npy or .csv file, got suffix {path.suffix!r}")
     if not path.is_file():
         raise FileNotFoundError(f"{option} {path}: no such file")
-    if path.suffix == ".csv":
+    if path.suffix == ".npy":
+        return np.load(path, allow_pickle=False)
+    try:
         return np.loadtxt(path, delimiter=",", ndmin=2)
-    return np.load(path, allow_pickle=False)
+    except ValueError as exc:
+        if not text:
+            raise ValueError(f"{option} {path} is not a CSV of numbers: {exc}") from None
+        return np.loadtxt(path, delimiter=",", ndmin=2, dtype=str)

@@ -18,16 +18,14 @@ from .options import backend_options
 
 
 def _loaded(args):
-    """The checkpoint's model, its preprocessing checked against its layers."""
-    model = load(args.checkpoint, backend=args.backend, device=args.device)
-    tabular.check_preprocessing(model.preprocessing_, model.layer_dims, f"checkpoint {args.checkpoint}")
-    return model
+    """The checkpoint's model (its preprocessing checked by :func:`nnxp.load`)."""
+    return load(args.checkpoint, backend=args.backend, device=args.device)
 
 
 def _columns(name, rows, labels=None):
     """CSV column names for ``rows`` rows of one quantity: ``name``, ``name_0, ...`` or ``name_<label>``."""
     if labels is not None:
-        return [f"{name}_{label}" for label in labels.tolist()]
+        return [f"{name}_{label}" for label in labels]
     return [name] if rows == 1 else [f"{name}_{i}" for i in range(rows)]
 
 
@@ -43,13 +41,13 @@ def _probabilities(model, X, classes):
 def _table(model, X, preprocessing):
     """The CSV rows of ``model``'s predictions for ``X``: a column per output (in the CSV target's labels
     or units when the model was trained on one), then for classifiers the probabilities."""
-    predicted = tabular.decode(preprocessing, to_numpy(model.predict(X)))
+    predicted = preprocessing.decode(to_numpy(model.predict(X)))
     if model.is_classifier and "classes" not in preprocessing:
         predicted = predicted.astype(int)  # 0/1 (in the model's float dtype) or class indices
     spec = ".6g" if predicted.dtype.kind == "f" else ""
     header, cells = _columns("prediction", predicted.shape[0]), [[format(v, spec) for v in row] for row in predicted]
     if model.is_classifier:
-        names, P = _probabilities(model, X, preprocessing.get("classes"))
+        names, P = _probabilities(model, X, preprocessing.class_names)
         header, cells = header + names, cells + [[f"{p:.6f}" for p in row] for row in P]
     return [header, *zip(*cells)]
 
@@ -57,14 +55,13 @@ def _table(model, X, preprocessing):
 def _features(args, model):
     """``(X, where)`` for predict: the test split of ``--dataset``, ``--input`` or ``--csv``, preprocessed."""
     where = source(args, ("dataset", "input", "csv"))
-    preprocessing = model.preprocessing_
+    label, preprocessing = f"--{where} {getattr(args, where)}", model.preprocessing_
     if where == "dataset":
         X = model_split(args, model).X_test
     elif where == "input":
-        X = tabular.scale_features(preprocessing, read_array(args.input, "--input"))
+        X = preprocessing.features(check_width(model.layer_dims, read_array(args.input, "--input"), label))
     else:
-        X = tabular.csv_features(preprocessing, tabular.read_csv(args.csv), f"--csv {args.csv}")
-    label = f"--{where} {getattr(args, where)}"
+        X = tabular.csv_features(preprocessing, tabular.read_csv(args.csv), label)
     return check_width(model.layer_dims, X, label), label
 
 
@@ -108,8 +105,9 @@ def _parts(args, model):
         return {"csv": (X, tabular.csv_targets(model.preprocessing_, frame, label))}
     if args.labels is None:
         raise ValueError("evaluate --input needs --labels, a file of Y in course layout (n[L], m)")
-    X = tabular.scale_features(model.preprocessing_, read_array(args.input, "--input"))
-    return {"input": (check_width(model.layer_dims, X, f"--input {args.input}"), read_array(args.labels, "--labels"))}
+    X = check_width(model.layer_dims, read_array(args.input, "--input"), f"--input {args.input}")
+    Y = model.preprocessing_.targets(read_array(args.labels, "--labels", text=True), f"--labels {args.labels}")
+    return {"input": (model.preprocessing_.features(X), Y)}
 
 
 def evaluate(args):
@@ -137,5 +135,6 @@ def add_checkpoint_commands(commands):
                                   "predict the test set, --csv or --input (CSV of predictions and probabilities)")
     run.add_argument("--output", help="write the CSV here instead of printing it")
     run = _add_checkpoint_command(commands, "evaluate", "score and cost on a data set's splits, --csv or --input")
-    run.add_argument("--labels", help="Y as .npy or .csv, with --input: 0/1 labels or class indices (1, m), "
-                                      "one-hot (C, m), or regression targets (n[L], m)")
+    run.add_argument("--labels", help="Y as .npy or .csv, with --input: labels (1, m) (a CSV model's: its class "
+                                      "names, or indices into the sorted names), one-hot (C, m), or "
+                                      "regression targets (n[L], m) in their own units")

@@ -5,7 +5,6 @@ import contextlib
 import shlex
 import signal
 import sys
-import tempfile
 
 import array_api_compat
 import numpy as np
@@ -34,18 +33,6 @@ def sigterm_as_interrupt():
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
-
-
-def check_writable(out):
-    """Create ``out`` and prove a file can be written there, before any training (one-line errors)."""
-    if out.exists() and not out.is_dir():
-        raise ValueError(f"--out {out} is a file; give a folder for the checkpoint, metrics and plots")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=out):
-            pass
-    except OSError as exc:
-        raise OSError(f"--out {out} is not a writable folder ({exc.strerror or exc}); nothing was trained") from None
 
 
 class Progress:
@@ -80,15 +67,26 @@ class Progress:
         self.bar.close()
 
 
+VALIDATION_SIZE = 0.2
+"""The share of the train split that early stopping watches when ``--validation-size`` is not given."""
+
+
 def watched(split, args, model):
     """``(X, Y, fit's keywords)``: the train split, less a validation split when early stopping
-    watches one (``--validation-size`` of it, from ``--seed``; stratified for classes)."""
+    watches one (``--validation-size`` of it, else :data:`VALIDATION_SIZE`, from ``--seed``;
+    stratified for classes). ``--validation-size`` without early stopping (``--early-stopping``, or
+    a resumed checkpoint's) would be ignored: ValueError."""
+    size = getattr(args, "validation_size", None)
     if model.early_stopping is None:
+        if size is not None:
+            raise ValueError(f"--validation-size {size:g} is the share of the train split that --early-stopping "
+                             f"watches; give --early-stopping N too, or leave --validation-size out")
         return split.X_train, split.Y_train, {}
+    size = VALIDATION_SIZE if size is None else size
     if array_api_compat.is_dask_array(split.X_train):  # lazy data: a random (unstratified) share of the columns
-        part = tabular_dask.split_columns(split.X_train, split.Y_train, args.validation_size, args.seed)
+        part = tabular_dask.split_columns(split.X_train, split.Y_train, size, args.seed)
     else:
-        part = train_test_split(split.X_train, split.Y_train, test_size=args.validation_size, seed=args.seed,
+        part = train_test_split(split.X_train, split.Y_train, test_size=size, seed=args.seed,
                                 stratify=model.is_classifier)
     return part.X_train, part.Y_train, {"validation_data": (part.X_test, part.Y_test)}
 

@@ -7,16 +7,18 @@ validation split carved out of it (the test split stays unseen).
 """
 
 import csv
+import io
 import json
 import math
-from pathlib import Path
 
 from ..activations import ACTIVATIONS
 from ..datasets import train_test_split
 from ..losses import get_loss
 from ..search import search
 from .data import data_options, training_data
-from .options import TRAINING_OPTIONS, backend_options, hidden_layers, list_of, positive_int, training_options
+from .folder import claimed, write_text
+from .options import (TRAINING_OPTIONS, backend_options, beta, fraction, hidden_layers, list_of, non_negative_float,
+                      positive_float, positive_int, training_options)
 
 
 def _activation(name):
@@ -35,16 +37,16 @@ def add_search(commands):
     data_options(run, training=True)
     run.add_argument("--layers", type=hidden_layers, action="append",
                      help="hidden layer sizes, repeat for several: --layers 4 --layers 20,7,5 (default: 4)")
-    run.add_argument("--lr", type=list_of(float, "learning rates"), default=[0.0075])
+    run.add_argument("--lr", type=list_of(positive_float, "learning rates"), default=[0.0075])
     run.add_argument("--activation", type=list_of(_activation, f"activations of {sorted(ACTIVATIONS)}"),
                      default=["relu"])
     run.add_argument("--batch-size", type=list_of(_batch_size, "batch sizes or none"), default=[None])
-    run.add_argument("--momentum", type=list_of(float, "momentum values"), default=[0.0])
-    run.add_argument("--l2", type=list_of(float, "L2 lambdas"), default=[0.0])
+    run.add_argument("--momentum", type=list_of(beta, "momentum values"), default=[0.0])
+    run.add_argument("--l2", type=list_of(non_negative_float, "L2 lambdas"), default=[0.0])
     training_options(run, as_lists=True)
     run.add_argument("--iterations", type=positive_int, default=2500)
-    run.add_argument("--validation-size", type=float, default=0.2,
-                     help="fraction of the train split held out for ranking (default: 0.2)")
+    run.add_argument("--validation-size", type=fraction, default=0.2,
+                     help="fraction of the train split held out for ranking, in (0, 1) (default: 0.2)")
     run.add_argument("--seed", type=int, default=0)
     run.add_argument("--out", help="folder for search.json, search.csv, search.png (default: runs/search)")
     backend_options(run, "auto")
@@ -59,18 +61,19 @@ def _grid(args):
     return {**grid, **{name: getattr(args, name) for name in TRAINING_OPTIONS if getattr(args, name) is not None}}
 
 
-def _write(rows, out):
-    """``search.json``, ``search.csv`` and ``search.png`` in ``out``; the paths written."""
-    out.mkdir(parents=True, exist_ok=True)
+def _write(rows, out, classifier):
+    """``search.json``, ``search.csv`` and ``search.png`` (validation accuracy, or R^2 for a regression)
+    in ``out`` (each written whole or not at all); the paths written."""
     paths = [out / "search.json", out / "search.csv", out / "search.png"]
-    paths[0].write_text(json.dumps(rows, indent=2, default=list) + "\n")
-    with paths[1].open("w", newline="") as file:
-        writer = csv.DictWriter(file, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    write_text(paths[0], json.dumps(rows, indent=2, default=list) + "\n")
+    table = io.StringIO(newline="")
+    writer = csv.DictWriter(table, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    write_text(paths[1], table.getvalue())
     from .. import plots
 
-    plots.search_results(rows, paths[2])
+    plots.search_results(rows, paths[2], metric="validation accuracy" if classifier else "validation R^2")
     return paths
 
 
@@ -93,11 +96,13 @@ def run_search(args):
     train = train_test_split(split.X_train, split.Y_train, test_size=args.validation_size, seed=args.seed,
                              stratify=classifier)
     grid = _grid(args)
-    with tqdm(total=math.prod(map(len, grid.values())), unit="model", desc="search", disable=None, leave=False) as bar:
-        rows = search(grid, train.X_train, train.Y_train, train.X_test, train.Y_test,
-                      progress=lambda done, _: bar.update(1), num_iterations=args.iterations,
-                      seed=args.seed, backend=args.backend, device=args.device, loss=prepared.loss)
-    for rank, row in enumerate(rows[:10], start=1):
-        print(f"{rank:2d}. {_scores(row, classifier)}: " + ", ".join(f"{key}={row[key]}" for key in grid))
-    print("wrote " + ", ".join(map(str, _write(rows, Path(args.out or "runs/search")))))
+    with claimed(args.out or "runs/search", "search") as out:
+        with tqdm(total=math.prod(map(len, grid.values())), unit="model", desc="search", disable=None,
+                  leave=False) as bar:
+            rows = search(grid, train.X_train, train.Y_train, train.X_test, train.Y_test,
+                          progress=lambda done, _: bar.update(1), num_iterations=args.iterations,
+                          seed=args.seed, backend=args.backend, device=args.device, loss=prepared.loss)
+        for rank, row in enumerate(rows[:10], start=1):
+            print(f"{rank:2d}. {_scores(row, classifier)}: " + ", ".join(f"{key}={row[key]}" for key in grid))
+        print("wrote " + ", ".join(map(str, _write(rows, out, classifier))))
     return 0

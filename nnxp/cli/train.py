@@ -7,9 +7,9 @@ from pathlib import Path
 
 import array_api_compat
 
-from .. import __version__, tabular
+from .. import __version__
 from ..activations import ACTIVATIONS
-from ..backend import get_namespace, namespace
+from ..backend import get_namespace, namespace, to_numpy
 from ..checkpoint import read_checkpoint
 from ..init import INITS
 from ..losses import output_units
@@ -18,8 +18,10 @@ from ..model import NeuralNetwork
 from ..optimizers import SHARED_SETTINGS, make_optimizer
 from .cluster import add_scheduler_option
 from .data import check_width, data_options, description, training_data
-from .fitting import check_writable, fit_or_save
-from .options import backend_options, hidden_layers, positive_int, training_options
+from .fitting import fit_or_save
+from .folder import claimed, write_text
+from .options import (backend_options, beta, fraction, hidden_layers, non_negative_float, positive_float,
+                      positive_int, training_options)
 
 
 def _cost_every(args):
@@ -73,10 +75,11 @@ RESUME_SETTINGS = {"lr": "learning_rate", "batch_size": "batch_size", "momentum"
 """Options that may change when resuming: option -> config key (``--optimizer`` too)."""
 
 
-def _resumed_model(args, X):
-    """The model of ``--resume``, its settings updated by the options given, on ``--backend``."""
+def _resumed_model(args, prepared):
+    """The model of ``--resume``, its settings updated by the options given, on ``--backend``; the
+    ``prepared`` data must have the checkpoint's features and classes."""
     checkpoint = read_checkpoint(args.resume)
-    n_x = check_width(checkpoint.layer_dims, X, description(args)).shape[0]
+    n_x = check_width(checkpoint.layer_dims, prepared.split.X_train, description(args)).shape[0]
     config = {**checkpoint.config, "num_iterations": args.iterations, "backend": args.backend,
               "device": args.device, "print_cost": False}
     asked = {"layers": None if args.layers is None else [n_x, *args.layers, checkpoint.layer_dims[-1]]}
@@ -90,8 +93,9 @@ def _resumed_model(args, X):
                    if getattr(args, option) is not None})
     if args.optimizer is not None:  # a new optimizer replaces the checkpoint's (and its momentum)
         config.update(optimizer=_optimizer(args), momentum=args.momentum or 0.0)
-    tabular.check_preprocessing(checkpoint.preprocessing, checkpoint.layer_dims, f"checkpoint {args.resume}")
-    return restore(checkpoint, config=config, backend=args.backend, device=args.device, path=args.resume)
+    model = restore(checkpoint, config=config, backend=args.backend, device=args.device, path=args.resume)
+    model.preprocessing_.check_same_data(prepared.preprocessing, f"--resume {args.resume}")
+    return model
 
 
 def _scores(model, prepared):
@@ -100,8 +104,8 @@ def _scores(model, prepared):
     if model.is_classifier:
         return {"train_accuracy": model.score(split.X_train, split.Y_train),
                 "test_accuracy": model.score(split.X_test, split.Y_test)}
-    train = tabular.regression_metrics(preprocessing, model.predict(split.X_train), split.Y_train)
-    test = tabular.regression_metrics(preprocessing, model.predict(split.X_test), split.Y_test)
+    train = preprocessing.regression_metrics(to_numpy(model.predict(split.X_train)), to_numpy(split.Y_train))
+    test = preprocessing.regression_metrics(to_numpy(model.predict(split.X_test)), to_numpy(split.Y_test))
     return {"train_r2": train["r2"], "test_r2": test["r2"], "test_rmse": test["rmse"]}
 
 
@@ -150,17 +154,22 @@ def _plot(model, split, out):
 def train(args):
     """Train on ``--dataset`` or ``--csv``, then write the checkpoint, metrics and plots to ``--out``.
 
-    The output folder is checked writable first; the data's preprocessing (scaling, feature
-    names, class labels) is saved with the model. Ctrl-C and SIGTERM save a checkpoint."""
+    The output folder is held for the run (a second run on it stops at once, :mod:`nnxp.cli.folder`);
+    the data's preprocessing (scaling, feature names, class labels) is saved with the model; a resumed
+    run's data must mean what the checkpoint's did. Ctrl-C and SIGTERM save a checkpoint."""
     if args.scheduler is not None and args.backend != "numpy":
         if args.backend == "cupy":
             raise ValueError("--scheduler trains on NumPy chunks from the command line; for CuPy-backed chunks "
                              "on GPU workers, use nnxp.NeuralNetwork.fit on Dask arrays from Python")
         args.backend = "numpy"  # "auto": the cluster's chunks are NumPy arrays
     prepared = training_data(args)
-    model = _resumed_model(args, prepared.split.X_train) if args.resume else _fresh_model(args, prepared)
-    out = Path(args.out or f"runs/{Path(description(args)).stem}")
-    check_writable(out)
+    model = _resumed_model(args, prepared) if args.resume else _fresh_model(args, prepared)
+    with claimed(args.out or f"runs/{Path(description(args)).stem}", "train") as out:
+        return _train_into(out, model, prepared, args)
+
+
+def _train_into(out, model, prepared, args):
+    """Train ``model`` on ``prepared`` data, then write its checkpoint, metrics and plots to ``out``."""
     model.preprocessing_ = prepared.preprocessing
     get_namespace(model.backend)  # "auto" probes CUDA now, not in the time reported
     start = time.perf_counter()
@@ -169,7 +178,7 @@ def train(args):
         return code
     metrics = _metrics(model, prepared, args, time.perf_counter() - start)
     written = [model.save(out / "model.npz"), out / "metrics.json", *_plot(model, prepared.split, out)]
-    (out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
+    write_text(out / "metrics.json", json.dumps(metrics, indent=2) + "\n")
     print(_summary(metrics, model))
     print("wrote " + ", ".join(str(path) for path in written))
     return 0
@@ -183,19 +192,20 @@ def add_train(commands):
                      help="hidden layer sizes: 4, or 20,7,5, or none (default: 4)")
     run.add_argument("--activation", choices=sorted(ACTIVATIONS),
                      help="hidden layers' activation (default: relu)")
-    run.add_argument("--lr", type=float, help="learning rate (default: 0.0075)")
+    run.add_argument("--lr", type=positive_float, help="learning rate (default: 0.0075)")
     run.add_argument("--iterations", type=positive_int, default=2500,
                      help="iterations (epochs with --batch-size) to run (default: 2500)")
     run.add_argument("--init", default="he", choices=sorted(INITS))
-    run.add_argument("--scale", type=float, default=0.01, help="weight scale of --init scaled")
+    run.add_argument("--scale", type=positive_float, default=0.01, help="weight scale of --init scaled")
     run.add_argument("--seed", type=int, default=0)
     run.add_argument("--dtype", choices=("float32", "float64"), help="default: float64, as the data")
     run.add_argument("--batch-size", type=positive_int, help="mini-batch size (default: full batch)")
-    run.add_argument("--momentum", type=float, help="momentum beta in [0, 1) (default: 0)")
-    run.add_argument("--l2", type=float, help="L2 regularization lambda (default: 0)")
+    run.add_argument("--momentum", type=beta, help="momentum beta in [0, 1) (default: 0)")
+    run.add_argument("--l2", type=non_negative_float, help="L2 regularization lambda, >= 0 (default: 0)")
     training_options(run)
-    run.add_argument("--validation-size", type=float, default=0.2,
-                     help="with --early-stopping: the fraction of the train split it watches (default: 0.2)")
+    run.add_argument("--validation-size", type=fraction,
+                     help="with --early-stopping: the fraction of the train split it watches, in (0, 1) "
+                          "(default: 0.2)")
     run.add_argument("--cost-every", type=positive_int, help="iterations between logged costs")
     run.add_argument("--print-every", type=positive_int, help="print the cost every N iterations")
     run.add_argument("--resume", help="continue training from this checkpoint")
