@@ -36,7 +36,8 @@ from .kernels import (
 from .losses import LOSSES, one_hot
 from .loading import load
 from .model import NeuralNetwork
-from .optim import add_l2_gradients, l2_cost, random_mini_batches
+from .optim import random_mini_batches
+from .penalties import add_l2_gradients, l2_cost
 from .optimizers import (
     OPTIMIZERS,
     Adam,
@@ -50,8 +51,19 @@ from .optimizers import (
     update_parameters_with_adam,
     update_parameters_with_momentum,
 )
+from .model_engines import is_dask_array, register_engine
 from .search import search
 from .training import DeviceMemoryError, TrainingDivergedError
+
+
+def _dask_engine():
+    """The engine of Dask arrays, imported when the first ones arrive (Dask is an optional extra)."""
+    from . import distributed
+
+    return distributed.ENGINE
+
+
+register_engine(is_dask_array, _dask_engine)  # the package wires its edges in: the model imports none
 
 __all__ = [
     "ACTIVATIONS",

@@ -31,8 +31,9 @@ from pathlib import Path
 import numpy as np
 
 from ._version import __version__
-from .backend import dtype_name
+from .backend import dtype_name, to_numpy
 from .npz import read_arrays, write_atomically
+from .training import TrainingState
 
 FORMAT = "nnxp-checkpoint"
 FORMAT_VERSION = 2
@@ -83,6 +84,28 @@ class Checkpoint:
     preprocessing: dict = field(default_factory=dict)
     """Named host arrays of numbers or strings that the data's preparation needs (feature names,
     scaling statistics, class labels): stored as ``preprocessing_<name>``, never interpreted here."""
+
+    @classmethod
+    def of(cls, state, *, config, layer_dims, activations, loss, preprocessing):
+        """The checkpoint of the fitted :class:`~nnxp.training.TrainingState` ``state`` (its arrays
+        brought to the host) and the model's description: constructor ``config``, layers, loss name."""
+        def host(arrays):
+            return {key: to_numpy(value) for key, value in arrays.items()}
+
+        histories = {name: list(getattr(state, name)) for name in HISTORIES}
+        return cls(config=config, layer_dims=list(layer_dims), activations=list(activations), loss=loss,
+                   parameters=host(state.parameters),
+                   optimizer_state={slot: host(group) for slot, group in state.optimizer_state.items()},
+                   iterations_done=state.iterations_done, steps_done=state.steps_done,
+                   shuffle_seed=state.shuffle_seed, histories=histories, best_iteration=state.best_iteration,
+                   preprocessing=dict(preprocessing))
+
+    def state(self, move=dict):
+        """The :class:`~nnxp.training.TrainingState` this checkpoint holds, each dict of arrays passed
+        through ``move`` (e.g. to a backend)."""
+        return TrainingState(move(self.parameters), {slot: move(group) for slot, group in self.optimizer_state.items()},
+                             self.shuffle_seed, self.iterations_done, self.steps_done,
+                             *(list(self.histories[name]) for name in HISTORIES), self.best_iteration)
 
 
 # ---------------------------------------------------------------- writing

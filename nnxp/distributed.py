@@ -27,9 +27,10 @@ import array_api_compat
 import numpy as np
 
 from . import distributed_chunks as chunks
-from .backend import epoch_seed, host_rng, namespace
-from .optim import _l2_cost, add_l2_gradients
-from .training import DeviceMemoryError, _full_batch, _has_dropout
+from .backend import dtype_name, epoch_seed, host_rng, namespace
+from .inputs import fitted_parameters
+from .penalties import penalize
+from .training import DeviceMemoryError, _full_batch
 from .validation import warn_if_spread
 
 MASK_STRIDE = 0x85EBCA6B
@@ -94,11 +95,12 @@ def align(X, Y, n_x, names=("X", "Y")):
     return X, Y.rechunk((Y.shape[0], X.chunks[1]))
 
 
-def spec_of(model, dtype):
-    """The :class:`~nnxp.distributed_chunks.ChunkSpec` of ``model`` trained in ``dtype`` (a name)."""
-    keys = tuple(key for l in range(1, len(model.layer_dims)) for key in (f"W{l}", f"b{l}"))
-    return chunks.ChunkSpec(tuple(model.layer_dims), tuple(model.activations), model.loss, dtype,
-                            model.keep_probs, keys)
+def spec_of(config, dtype):
+    """The :class:`~nnxp.distributed_chunks.ChunkSpec` of a :class:`~nnxp.config.TrainingConfig` in
+    ``dtype`` (a name)."""
+    keys = tuple(key for l in range(1, len(config.layer_dims)) for key in (f"W{l}", f"b{l}"))
+    return chunks.ChunkSpec(tuple(config.layer_dims), tuple(config.activations), config.loss, dtype,
+                            tuple(config.keep_probs), keys)
 
 
 class DaskRunner:
@@ -185,7 +187,7 @@ class DaskRunner:
         cost)``, the cost the per-sample mean of the batch costs (L2 term included) when ``with_cost``."""
         learning_rate = settings.learning_rate_at(state.iterations_done)
         parameters, optimizer_state, t = state.parameters, state.optimizer_state, state.steps_done
-        dropout = _has_dropout(settings)
+        dropout = settings.dropout
         base = epoch_seed(state.shuffle_seed, state.iterations_done)
         batches, total = self._batches(state, settings), 0.0
         for b, columns in enumerate(batches):
@@ -195,14 +197,11 @@ class DaskRunner:
 
             m_b, J_sum, sums = self._reduce(chunks.gradient_sums, self.X, self.Y, parameters, extra)
             grads = {key: value / m_b for key, value in sums.items()}
-            if settings.l2:
-                grads = add_l2_gradients(grads, parameters, settings.l2, m_b)
-            if settings.l2 and with_cost:
-                J_sum = J_sum + _l2_cost(self.xp, parameters, settings.l2, m_b) * m_b
+            J, grads = penalize(self.xp, J_sum / m_b if with_cost else None, grads, parameters, settings.penalties, m_b)
             t += 1
             parameters, optimizer_state = settings.optimizer.update(parameters, grads, optimizer_state,
                                                                     learning_rate, t)
-            total = total + J_sum
+            total = total + J * m_b if with_cost else total
         return parameters, optimizer_state, t, self.xp.asarray(total / self.m) if with_cost else None
 
     def cost_free_epochs(self, state, settings, count):
@@ -224,36 +223,48 @@ class DaskRunner:
         return self.xp.asarray(J_sum / m)
 
 
-def runner_for_fit(model, X, Y, validation_data, dtype):
-    """The checked :class:`DaskRunner` of ``model.fit(X, Y, validation_data=...)`` on Dask ``X``."""
-    X, Y = align(X, Y, model.layer_dims[0])
-    validation = None
-    if validation_data is not None:
-        X_v, Y_v = validation_data
-        if not array_api_compat.is_dask_array(X_v):
-            raise TypeError(f"validation_data must be Dask arrays like X, got {type(X_v).__name__}")
-        validation = align(X_v, Y_v, model.layer_dims[0], ("validation X_v", "validation Y_v"))
-    runner = DaskRunner(spec_of(model, dtype), X, Y, validation)
-    runner.check()
-    return runner
+class DaskEngine:
+    """The engine of Dask arrays (:mod:`nnxp.model_engines`): the chunks computed on their cluster,
+    the parameters on the driver. ``nnxp/__init__.py`` registers it for Dask arrays."""
+
+    def runner(self, model, config, X, Y, validation_data, resume, compile=None):
+        """The checked :class:`DaskRunner` of ``model.fit(X, Y, validation_data=...)`` on Dask ``X``, in
+        the parameters' dtype when resuming, else ``model.dtype`` or X's (float32 stays float32,
+        anything else float64, as on the other engines); nothing is compiled."""
+        if resume:
+            dtype = dtype_name(model.parameters_["W1"].dtype)
+        else:
+            dtype = model.dtype or (X.dtype.name if X.dtype.name in ("float32", "float64") else "float64")
+        X, Y = align(X, Y, config.layer_dims[0])
+        validation = None
+        if validation_data is not None:
+            X_v, Y_v = validation_data
+            if not array_api_compat.is_dask_array(X_v):
+                raise TypeError(f"validation_data must be Dask arrays like X, got {type(X_v).__name__}")
+            validation = align(X_v, Y_v, config.layer_dims[0], ("validation X_v", "validation Y_v"))
+        runner = DaskRunner(spec_of(config, dtype), X, Y, validation)
+        runner.check()
+        return runner
+
+    def output(self, model, X, finish):
+        """The fitted ``model``'s output on Dask ``X``, chunk by chunk: a Dask array ``(rows, m)`` of the
+        output ``AL`` (``finish="proba"``) or the loss's predictions (``"predict"``)."""
+        parameters = fitted_parameters(model)
+        X, _ = align(X, None, model.layer_dims[0])
+        spec = spec_of(model.training_config(), str(parameters["W1"].dtype))
+        packed = [parameters[key] for key in spec.keys]
+        xp = namespace(X._meta)
+        probe = chunks.output(xp.zeros((X.shape[0], 1), dtype=parameters["W1"].dtype), packed, spec, finish)
+        return X.map_blocks(chunks.output, packed, spec, finish, chunks=((probe.shape[0],), X.chunks[1]),
+                            dtype=probe.dtype, meta=probe[:, :0])
+
+    def evaluation(self, model, X, Y):
+        """``(cost, score)`` of the fitted ``model`` on Dask ``X``/``Y``, chunk by chunk: Python floats."""
+        parameters = fitted_parameters(model)
+        X, Y = align(X, Y, model.layer_dims[0])
+        runner = DaskRunner(spec_of(model.training_config(), str(parameters["W1"].dtype)), X, Y)
+        m, J_sum, sums = runner.sums(X, Y, parameters)
+        return float(J_sum) / m, model.loss_object.score_from_sums(runner.xp.asarray(sums), m)
 
 
-def output(model, X, finish):
-    """The fitted ``model``'s output on Dask ``X``, chunk by chunk: a Dask array ``(rows, m)`` of the
-    output ``AL`` (``finish="proba"``) or the loss's predictions (``"predict"``)."""
-    X, _ = align(X, None, model.layer_dims[0])
-    parameters = model.parameters_
-    spec = spec_of(model, str(parameters["W1"].dtype))
-    packed = [parameters[key] for key in spec.keys]
-    xp = namespace(X._meta)
-    probe = chunks.output(xp.zeros((X.shape[0], 1), dtype=parameters["W1"].dtype), packed, spec, finish)
-    return X.map_blocks(chunks.output, packed, spec, finish, chunks=((probe.shape[0],), X.chunks[1]),
-                        dtype=probe.dtype, meta=probe[:, :0])
-
-
-def evaluation(model, X, Y):
-    """``(cost, score)`` of the fitted ``model`` on Dask ``X``/``Y``, chunk by chunk: Python floats."""
-    X, Y = align(X, Y, model.layer_dims[0])
-    runner = DaskRunner(spec_of(model, str(model.parameters_["W1"].dtype)), X, Y)
-    m, J_sum, sums = runner.sums(X, Y, model.parameters_)
-    return float(J_sum) / m, model._loss.score_from_sums(runner.xp.asarray(sums), m)
+ENGINE = DaskEngine()

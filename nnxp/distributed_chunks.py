@@ -14,7 +14,6 @@ import array_api_compat
 from .backend import namespace, uniform_source
 from .dropout import dropout_masks
 from .kernels import _model_forward
-from .losses import get_loss
 from .step import value_and_grad
 from .validation import check_X
 
@@ -25,7 +24,7 @@ class ChunkSpec:
 
     layer_dims: tuple
     activations: tuple
-    loss: str
+    loss: object  # a nnxp.losses.Loss (pickled to the workers: a user's own loss travels too)
     dtype: str
     keep_probs: tuple
     keys: tuple
@@ -44,7 +43,7 @@ def _prepared(X_c, Y_c, spec, columns=None):
         index = xp.asarray(columns, device=array_api_compat.device(X_c))
         X_c, Y_c = xp.take(X_c, index, axis=1), xp.take(Y_c, index, axis=1)
     X_c = X_c if X_c.dtype == dtype else xp.astype(X_c, dtype)
-    Y_c = get_loss(spec.loss).targets(xp, Y_c, spec.layer_dims[-1], X_c.shape[1], dtype)
+    Y_c = spec.loss.targets(xp, Y_c, spec.layer_dims[-1], X_c.shape[1], dtype)
     return xp, X_c, Y_c
 
 
@@ -72,7 +71,7 @@ def gradient_sums(X_c, Y_c, packed, spec, columns=None, with_cost=True, mask_see
     if mask_seed is not None:
         draw = uniform_source(xp, array_api_compat.device(X_c), mask_seed)
         masks = dropout_masks(xp, draw, spec.layer_dims, spec.keep_probs, m_c, X_c.dtype)
-    J, grads = value_and_grad(xp, X_c, Y_c, spec.parameters(packed), spec.activations, get_loss(spec.loss),
+    J, grads = value_and_grad(xp, X_c, Y_c, spec.parameters(packed), spec.activations, spec.loss,
                               with_cost=with_cost, masks=masks)
     sums = {"d" + key: grads["d" + key] * m_c for key in spec.keys}
     return m_c, J * m_c if with_cost else 0.0, sums
@@ -82,7 +81,7 @@ def evaluation_sums(X_c, Y_c, packed, spec):
     """``(m_c, J_sum, score_sums)``: the chunk's summed cost (no L2, no dropout) and the sums its
     loss's score is made of (:meth:`nnxp.losses.Loss.score_sums`)."""
     xp, X_c, Y_c = _prepared(X_c, Y_c, spec)
-    loss = get_loss(spec.loss)
+    loss = spec.loss
     parameters = spec.parameters(packed)
     AL, caches = _forward(xp, X_c, parameters, spec)
     return X_c.shape[1], loss.total(xp, caches[-1][1], Y_c), loss.score_sums(xp, AL, Y_c)
@@ -98,7 +97,7 @@ def output(X_c, packed, spec, finish):
     xp = namespace(X_c)
     X_c = X_c if X_c.dtype == getattr(xp, spec.dtype) else xp.astype(X_c, getattr(xp, spec.dtype))
     AL = _forward(xp, X_c, spec.parameters(packed), spec)[0]
-    return AL if finish == "proba" else get_loss(spec.loss).predict(xp, AL)
+    return AL if finish == "proba" else spec.loss.predict(xp, AL)
 
 
 def add(a, b):

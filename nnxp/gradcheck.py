@@ -10,11 +10,12 @@ import array_api_compat
 
 from .backend import namespace, to_numpy
 from .losses import loss_for_output
+from .penalties import penalties_of
 from .step import forward_cost, value_and_grad
 
 
 def _cost(xp, parameters, X, Y, activations, loss, l2):
-    return float(forward_cost(xp, X, Y, parameters, activations, loss, l2)[2])
+    return float(forward_cost(xp, X, Y, parameters, activations, loss, penalties_of(l2))[2])
 
 
 def _two_sided_differences(xp, parameters, key, X, Y, activations, loss, epsilon, l2):
@@ -51,7 +52,7 @@ def gradient_check(parameters, X, Y, activations, epsilon=1e-7, *, l2=0.0):
     """
     xp = namespace(X, Y, *parameters.values())
     loss = loss_for_output(activations[-1])
-    _, grads = value_and_grad(xp, X, Y, parameters, activations, loss, l2=l2, with_cost=False)
+    _, grads = value_and_grad(xp, X, Y, parameters, activations, loss, penalties=penalties_of(l2), with_cost=False)
     grad, approx = [], []
     for key in parameters:
         grad += to_numpy(xp.reshape(grads["d" + key], (-1,))).tolist()

@@ -10,7 +10,6 @@ import os
 import array_api_compat
 
 from .backend import as_array, dtype_of, get_namespace, namespace, resolve_device, to_backend
-from .losses import get_loss
 from .validation import check_X
 
 
@@ -61,7 +60,7 @@ def prepare_XY(model, X, Y, fitted=False, names=("X", "Y")):
     """``(xp, X, Y)`` validated, with Y in the loss's training form and X's dtype."""
     Y = _on_target(model, Y, names[1])
     xp, X = prepare_X(model, X, Y, name=names[0], fitted=fitted)
-    return xp, X, get_loss(model.loss).targets(xp, Y, model.layer_dims[-1], X.shape[1], X.dtype, names[1])
+    return xp, X, model.loss_object.targets(xp, Y, model.layer_dims[-1], X.shape[1], X.dtype, names[1])
 
 
 def prepare_validation(model, xp, validation_data, dtype):

@@ -190,14 +190,15 @@ def linear_activation_backward(dA, cache, activation):
     return _activation_backward(namespace(dA, A_prev, W, b, Z), dA, cache, activation, None)
 
 
-def _model_backward(xp, AL, Y, caches, activations, need_dA0=True, masks=None, consume=False):
-    """Backpropagation; with dropout ``masks`` (as for :func:`_model_forward`) dA{l} is multiplied
-    by the same mask as A{l} was. With ``consume`` (the training step, which owns ``caches``) each
-    layer's cache is dropped from the list once used and dA1..dA{L-1} are not kept, so every Z, A
-    and dA is freed as soon as the pass is past it."""
+def _model_backward(xp, AL, Y, caches, activations, loss, need_dA0=True, masks=None, consume=False):
+    """Backpropagation of ``loss`` (its output-layer delta ``dZ{L}``, :meth:`~nnxp.losses.Loss.delta`);
+    with dropout ``masks`` (as for :func:`_model_forward`) dA{l} is multiplied by the same mask as
+    A{l} was. With ``consume`` (the training step, which owns ``caches``) each layer's cache is
+    dropped from the list once used and dA1..dA{L-1} are not kept, so every Z, A and dA is freed as
+    soon as the pass is past it."""
     L = len(caches)
     grads = {}
-    dZ = AL - Y  # every loss's canonical output: dJ/dZL without dividing by g'(ZL)
+    dZ = loss.delta(xp, AL, Y)
     dA, grads[f"dW{L}"], grads[f"db{L}"] = _linear_backward(xp, dZ, caches[-1][0], L > 1 or need_dA0)
     for l in range(L - 1, 0, -1):
         mask = masks[l - 1] if masks else None
@@ -235,10 +236,10 @@ def model_backward(AL, Y, caches, activations):
     >>> sorted(grads), grads["dW1"].shape
     (['dA0', 'dA1', 'dW1', 'dW2', 'db1', 'db2'], (3, 2))
     """
-    loss_for_output(activations[-1])  # raises for an output no loss pairs with
+    loss = loss_for_output(activations[-1])  # raises for an output no loss pairs with
     if len(activations) != len(caches):
         raise ValueError(f"activations has {len(activations)} names but there are {len(caches)} caches")
-    return _model_backward(namespace(AL, Y, caches[0][0][0]), AL, Y, caches, activations)
+    return _model_backward(namespace(AL, Y, caches[0][0][0]), AL, Y, caches, activations, loss)
 
 
 def update_parameters(parameters, grads, learning_rate):

@@ -71,14 +71,8 @@ def restore(saved, *, config=None, backend=None, device=None, path="<memory>"):
     def move(arrays):
         return {key: to_backend(a, backend, device) for key, a in arrays.items()}
 
-    model.parameters_ = move(saved.parameters)
-    model.optimizer_state_ = {slot: move(group) for slot, group in saved.optimizer_state.items()}
-    model.iterations_done_, model.steps_done_ = saved.iterations_done, saved.steps_done
-    model.shuffle_seed_, model.best_iteration_ = saved.shuffle_seed, saved.best_iteration
+    model.state_ = saved.state(move)
     model.preprocessing_ = _preprocessing(saved, path)
-    model.costs_, model.validation_costs_, model.validation_scores_ = (
-        list(saved.histories[name]) for name in checkpoint.HISTORIES
-    )
     return model
 
 

@@ -21,79 +21,10 @@ refusal.
 
 import math
 
-import array_api_compat
-
 from .backend import namespace, to_numpy
-
-
-def _unique(xp, Y):
-    """The distinct values of ``Y`` as a sorted host list (for error messages)."""
-    return sorted(to_numpy(xp.unique_values(Y)).tolist())
-
-
-def _refuse_non_finite(xp, Y, name):
-    """ValueError when floating ``Y`` holds NaN or infinity (read only to explain a refusal)."""
-    if xp.isdtype(Y.dtype, "real floating") and not bool(xp.all(xp.isfinite(Y))):
-        raise ValueError(f"{name} contains NaN or infinite values; targets must be finite numbers")
-
-
-def _as_real(xp, Y, dtype, name):
-    """``Y`` itself when it is floating, else cast to ``dtype``; TypeError when it is not numeric."""
-    if not xp.isdtype(Y.dtype, ("real floating", "integral", "bool")):
-        raise TypeError(f"{name} must hold real numbers, got dtype {Y.dtype}")
-    return Y if xp.isdtype(Y.dtype, "real floating") else xp.astype(Y, dtype)
-
-
-def _shape_hint(shape, rows, m, name):
-    """A hint for a ``Y`` of ``shape`` that was meant to be ``(rows, m)``."""
-    if shape in ((m,), (m, 1)) and rows == 1:
-        return f"; reshape {name} to (1, m)"
-    if shape == (m, rows) and rows > 1:
-        return f"; {name}.T has that shape: samples must be columns"
-    return ""
-
-
-def _one_hot(xp, labels, C, dtype):
-    """``(C, m)``: row ``c`` is 1 where real ``labels (1, m)`` equal ``c`` (labels already checked)."""
-    classes = xp.arange(C, dtype=labels.dtype, device=array_api_compat.device(labels))
-    return xp.astype(labels == classes[:, None], dtype)
-
-
-def one_hot(labels, C, *, dtype=None):
-    """The course's ``convert_to_one_hot``: class indices ``labels (1, m)`` -> ``(C, m)`` of 0/1.
-
-    ``labels`` hold integers 0..C-1 (an integer dtype, or floats holding integers); column
-    ``j`` of the result is 1 in row ``labels[0, j]``. ``dtype``: the result's (None: float64).
-    Raises ValueError for labels outside ``[0, C)``, fractional or non-finite labels, labels not
-    ``(1, m)`` or a ``C`` that is not a positive int; TypeError for labels that are not numbers.
-
-    >>> nnxp.one_hot(np.array([[2, 0, 1, 2]]), 3)
-    array([[0., 1., 0., 0.],
-           [0., 0., 1., 0.],
-           [1., 0., 0., 1.]])
-    """
-    xp = namespace(labels)
-    if isinstance(C, bool) or not isinstance(C, int) or C < 1:
-        raise ValueError(f"C must be a positive number of classes, got {C!r}")
-    if labels.ndim != 2 or labels.shape[0] != 1:
-        raise ValueError(f"labels must have shape (1, m), got {tuple(labels.shape)}")
-    dtype = xp.float64 if dtype is None else dtype
-    values = _as_real(xp, labels, dtype, "labels")
-    _check_class_indices(xp, values, C, "labels")
-    return _one_hot(xp, values, C, dtype)
-
-
-def _check_class_indices(xp, values, C, name):
-    """ValueError unless real ``values`` hold whole numbers in ``[0, C)``: one host read when they do."""
-    if bool(xp.all((values >= 0) & (values < C) & (values == xp.floor(values)))):  # NaN fails too
-        return
-    _refuse_non_finite(xp, values, name)
-    seen = _unique(xp, values)
-    fractional = [v for v in seen if v != int(v)]
-    if fractional:
-        raise ValueError(f"{name} must hold whole class indices 0..{C - 1}, got fractional values {fractional[:10]}")
-    outside = [v for v in seen if not 0 <= v < C]
-    raise ValueError(f"{name} must hold class indices in [0, C) = [0, {C}), got values {outside[:10]} outside it")
+from .losses_targets import (_as_real, _check_class_indices, _check_one_hot, _one_hot, _refuse_non_finite, _shape_hint,
+                             _unique)
+from .losses_targets import one_hot  # noqa: F401  (nnxp.losses.one_hot, as before)
 
 
 class Loss:
@@ -128,6 +59,13 @@ class Loss:
         """``J`` from the output ``AL`` itself (the course's ``compute_cost``), clipped off ``log(0)``."""
         raise NotImplementedError
 
+    def delta(self, xp, AL, Y):
+        """The output layer's ``dZ[L]``: m times dJ/dZL (the backward pass divides by m), ``(n[L], m)``.
+
+        ``AL - Y`` for the canonical pairs (sigmoid and binary cross-entropy, softmax and categorical
+        cross-entropy, identity and squared error); a loss of another pairing overrides it."""
+        return AL - Y
+
     def targets(self, xp, Y, n_L, m, dtype, name="Y"):
         """``Y`` checked for a network of ``n_L`` outputs on m samples, in its training form and ``dtype``."""
         raise NotImplementedError
@@ -135,6 +73,16 @@ class Loss:
     def predict(self, xp, AL):
         """Predictions from the output ``AL``."""
         raise NotImplementedError
+
+    def probabilities(self, xp, AL):
+        """The probability of each class, ``(C, m)`` with columns summing to 1, from the output ``AL``;
+        ValueError for a loss whose outputs are not classes."""
+        raise ValueError(f"loss {self.name!r} predicts values, not classes: it has no class probabilities")
+
+    def class_indices(self, xp, A):
+        """The class index of each column of the output ``AL`` or of training-form ``Y``, ``(m,)`` of
+        the library's index dtype; ValueError for a loss whose outputs are not classes."""
+        raise ValueError(f"loss {self.name!r} predicts values, not classes: it has no class indices")
 
     def score(self, xp, AL, Y):
         """The score of output ``AL`` against training-form ``Y`` (higher is better): 0-d array."""
@@ -190,6 +138,14 @@ class BinaryCrossEntropy(Loss):
         """0/1 labels ``(1, m)`` in AL's dtype: 1 where AL > 0.5."""
         return xp.astype(AL > 0.5, AL.dtype)
 
+    def probabilities(self, xp, AL):
+        """``(2, m)``: ``1 - AL`` (class 0), then ``AL`` (class 1)."""
+        return xp.concat([1 - AL, AL], axis=0)
+
+    def class_indices(self, xp, A):
+        """1 where ``A > 0.5``, else 0, ``(m,)``."""
+        return xp.astype(A[0, :] > 0.5, xp.int64)
+
     def _correct(self, xp, AL, Y):
         return (AL > 0.5) == (Y > 0.5)
 
@@ -243,6 +199,14 @@ class CategoricalCrossEntropy(Loss):
         """Class indices ``(1, m)`` (the library's index dtype): the row of each column's largest AL."""
         return xp.argmax(AL, axis=0, keepdims=True)
 
+    def probabilities(self, xp, AL):
+        """The softmax output itself, ``(C, m)``."""
+        return AL
+
+    def class_indices(self, xp, A):
+        """The row of each column's largest entry, ``(m,)``."""
+        return xp.argmax(A, axis=0)
+
     def _correct(self, xp, AL, Y):
         return xp.argmax(AL, axis=0) == xp.argmax(Y, axis=0)
 
@@ -253,19 +217,6 @@ class CategoricalCrossEntropy(Loss):
     def output_units(self, Y):
         """C: the rows of one-hot ``Y``, else the largest class index + 1 (at least 2)."""
         return Y.shape[0] if Y.shape[0] > 1 else max(2, int(Y.max()) + 1)
-
-
-def _check_one_hot(xp, Y, name):
-    """ValueError unless real ``Y (C, m)`` holds 0s and 1s with exactly one 1 per column."""
-    sums = xp.sum(Y, axis=0)
-    if bool(xp.all((Y == 0) | (Y == 1)) & xp.all(sums == 1)):
-        return
-    _refuse_non_finite(xp, Y, name)
-    seen = _unique(xp, Y)
-    problem = f"values {seen[:10]}" if not set(seen) <= {0, 1} else f"column sums {_unique(xp, sums)[:10]}"
-    raise ValueError(
-        f"{name} of shape {tuple(Y.shape)} must be one-hot (0s and 1s, each column summing to 1), got {problem}"
-    )
 
 
 class MeanSquaredError(Loss):
@@ -340,10 +291,25 @@ def get_loss(name):
         raise ValueError(f"loss must be one of {sorted(LOSSES)}, got {name!r}") from None
 
 
-def resolve_loss(name, n_L):
-    """The :class:`Loss` for ``name`` and an output layer of ``n_L`` units, checked to fit.
+def classifier_loss(n_classes):
+    """``(loss, n[L])`` for ``n_classes`` classes: binary cross-entropy on one sigmoid unit for 2,
+    categorical cross-entropy on a softmax over C units for C. The one place this choice is made.
 
-    None picks binary cross-entropy for one unit, categorical cross-entropy for more.
+    >>> from nnxp.losses import classifier_loss
+    >>> classifier_loss(2), classifier_loss(10)
+    ((<loss 'binary_cross_entropy': sigmoid output>, 1), (<loss 'categorical_cross_entropy': softmax output>, 10))
+    """
+    if n_classes == 2:
+        return LOSSES["binary_cross_entropy"], 1
+    return LOSSES["categorical_cross_entropy"], n_classes
+
+
+def resolve_loss(name, n_L):
+    """The :class:`Loss` for ``name`` (or a :class:`Loss` object) and an output layer of ``n_L`` units,
+    checked to fit.
+
+    None picks the classifier's loss for those units, as :func:`classifier_loss` lays them out:
+    binary cross-entropy for one unit, categorical cross-entropy for more.
     """
     if name is None:
         name = "binary_cross_entropy" if n_L == 1 else "categorical_cross_entropy"
@@ -373,6 +339,6 @@ def output_units(Y, loss=None):
     Y = to_numpy(Y)
     if loss is None:
         binary = Y.shape[0] == 1 and set(Y.ravel().tolist()) <= {0, 1}
-        loss = "binary_cross_entropy" if binary else "categorical_cross_entropy"
+        loss = classifier_loss(2)[0] if binary else LOSSES["categorical_cross_entropy"]
     return get_loss(loss).output_units(Y)
 

@@ -6,21 +6,21 @@ layers use ``hidden_activation``, the output layer the activation of the loss
 (sigmoid for binary, softmax for categorical cross-entropy, linear for squared error).
 """
 
+import dataclasses
 import numbers
-
-import array_api_compat
 
 from . import checkpoint
 from .activations import ACTIVATIONS
-from .backend import BACKEND_NAMES, dtype_name, floating_point_quiet, to_numpy
-from .init import INITS, initialize_parameters
-from .inputs import fitted_parameters, prepare_validation, prepare_X, prepare_XY
-from .kernels import _model_forward
-from .losses import get_loss, resolve_loss
+from .backend import BACKEND_NAMES, dtype_name, floating_point_quiet, namespace
+from .config import TrainingConfig
 from .dropout import check_keep_prob
-from .optimizers import resolve_optimizer, schedule_lr_decay, update_lr
-from .step import compiled, forward_cost
-from .training import LocalRunner, TrainingState, out_of_memory_explained, shuffle_seed, train
+from .init import INITS, initialize_parameters
+from .inputs import fitted_parameters
+from .losses import LOSSES, resolve_loss
+from .model_engines import engine_for
+from .optimizers import resolve_optimizer
+from .penalties import penalties_of
+from .training import TrainingState, out_of_memory_explained, shuffle_seed, train
 from .validation import (
     check_choice,
     check_count,
@@ -28,8 +28,56 @@ from .validation import (
     check_layer_dims,
     check_positive_number,
     check_seed,
-    warn_if_unscaled,
 )
+
+
+def _optional(check):
+    """``check`` for a setting that may also be None."""
+    return lambda value, name: None if value is None else check(value, name)
+
+
+SETTINGS = {
+    "hidden_activation": lambda value, name: check_choice(value, name, ACTIVATIONS),
+    "learning_rate": check_positive_number,
+    "num_iterations": lambda value, name: check_count(value, name, 0),
+    "init": lambda value, name: check_choice(value, name, INITS),
+    "scale": check_positive_number,
+    "seed": lambda value, name: check_seed(value),
+    "dtype": _optional(lambda value, name: dtype_name(value)),
+    "cost_every": lambda value, name: check_count(value, name, 1),
+    "print_cost": lambda value, name: bool(value),
+    "batch_size": _optional(lambda value, name: check_count(value, name, 1)),
+    "momentum": lambda value, name: check_in_range(value, name, 0.0, 1.0),
+    "l2": lambda value, name: check_in_range(value, name, 0.0),
+    "decay_rate": lambda value, name: check_in_range(value, name, 0.0),
+    "decay_interval": _optional(lambda value, name: check_count(value, name, 1)),
+    "early_stopping": _optional(lambda value, name: check_count(value, name, 1)),
+    "tol": lambda value, name: check_in_range(value, name, 0.0),
+}
+"""The constraints of :class:`NeuralNetwork`'s independent settings, one checker each (ValueError or
+TypeError naming the setting), read by the constructor and again when ``fit`` builds its
+:class:`~nnxp.config.TrainingConfig`; ``layer_dims``, ``loss``, ``optimizer``, ``keep_prob`` and
+``backend`` depend on others and are checked beside them."""
+
+
+def fitted_state(model):
+    """The fitted :class:`~nnxp.training.TrainingState` of ``model``; RuntimeError when it has none."""
+    fitted_parameters(model)
+    return model.state_
+
+
+def _fitted(field, what):
+    """A read-only view of the fitted state's ``field`` (AttributeError before ``fit``, so ``hasattr``
+    says whether the model is fitted)."""
+
+    def read(self):
+        try:
+            state = self.__dict__["state_"]
+        except KeyError:
+            raise AttributeError(f"{field}_: this model is not fitted") from None
+        return getattr(state, field)
+
+    return property(read, doc=f"Fitted: {what} (from ``state_``, a :class:`~nnxp.training.TrainingState`).")
 
 
 class NeuralNetwork:
@@ -89,27 +137,19 @@ class NeuralNetwork:
                  batch_size=None, momentum=0.0, l2=0.0, loss=None, optimizer=None, decay_rate=0.0,
                  decay_interval=None, early_stopping=None, tol=0.0, keep_prob=1.0):
         self.layer_dims = check_layer_dims(layer_dims)
-        self.loss = resolve_loss(loss, self.layer_dims[-1]).name
-        self.hidden_activation = check_choice(hidden_activation, "hidden_activation", ACTIVATIONS)
-        self.learning_rate = check_positive_number(learning_rate, "learning_rate")
-        self.num_iterations = check_count(num_iterations, "num_iterations", 0)
-        self.init = check_choice(init, "init", INITS)
-        self.scale = check_positive_number(scale, "scale")
-        self.seed = check_seed(seed)
-        self.dtype = None if dtype is None else dtype_name(dtype)
+        self._loss = resolve_loss(loss, self.layer_dims[-1])  # the Loss object: a user's own one too
+        self.loss = self._loss.name
+        given = {"hidden_activation": hidden_activation, "learning_rate": learning_rate,
+                 "num_iterations": num_iterations, "init": init, "scale": scale, "seed": seed, "dtype": dtype,
+                 "cost_every": cost_every, "print_cost": print_cost, "batch_size": batch_size,
+                 "momentum": momentum, "l2": l2, "decay_rate": decay_rate, "decay_interval": decay_interval,
+                 "early_stopping": early_stopping, "tol": tol}
+        for name, value in given.items():
+            setattr(self, name, SETTINGS[name](value, name))
         if isinstance(backend, str):
             check_choice(backend, "backend", BACKEND_NAMES)
         self.backend, self.device = backend, device
-        self.cost_every = check_count(cost_every, "cost_every", 1)
-        self.print_cost = bool(print_cost)
-        self.batch_size = None if batch_size is None else check_count(batch_size, "batch_size", 1)
-        self.momentum = check_in_range(momentum, "momentum", 0.0, 1.0)
         self.optimizer = resolve_optimizer(optimizer, self.momentum)
-        self.l2 = check_in_range(l2, "l2", 0.0)
-        self.decay_rate = check_in_range(decay_rate, "decay_rate", 0.0)
-        self.decay_interval = None if decay_interval is None else check_count(decay_interval, "decay_interval", 1)
-        self.early_stopping = None if early_stopping is None else check_count(early_stopping, "early_stopping", 1)
-        self.tol = check_in_range(tol, "tol", 0.0)
         keep_probs = check_keep_prob(keep_prob, len(self.layer_dims) - 2)
         self.keep_prob = float(keep_prob) if isinstance(keep_prob, numbers.Real) else keep_probs
 
@@ -155,20 +195,34 @@ class NeuralNetwork:
         return [self.hidden_activation] * (len(self.layer_dims) - 2) + [self._loss.output_activation]
 
     @property
-    def _loss(self):
-        return get_loss(self.loss)
+    def loss_object(self):
+        """The :class:`~nnxp.losses.Loss` itself (``loss`` is its name): what the output means, its
+        probabilities, class indices, targets and score; a loss object of your own stays one."""
+        return self._loss
 
     @property
     def keep_probs(self):
         """One keep probability per hidden layer."""
         return check_keep_prob(self.keep_prob, len(self.layer_dims) - 2)
 
+    def training_config(self):
+        """The :class:`~nnxp.config.TrainingConfig` of a ``fit`` with the current settings, each checked
+        again (:data:`SETTINGS`): a setting changed after construction is refused here, naming it."""
+        checked = {name: check(getattr(self, name), name) for name, check in SETTINGS.items()}
+        return TrainingConfig(
+            layer_dims=tuple(self.layer_dims), activations=tuple(self.activations), loss=self._loss,
+            optimizer=resolve_optimizer(self.optimizer, checked["momentum"]),
+            learning_rate=checked["learning_rate"], decay_rate=checked["decay_rate"],
+            decay_interval=checked["decay_interval"], penalties=penalties_of(checked["l2"]),
+            keep_probs=tuple(self.keep_probs),
+            batch_size=checked["batch_size"], num_iterations=checked["num_iterations"],
+            cost_every=checked["cost_every"], print_cost=checked["print_cost"],
+            early_stopping=checked["early_stopping"], tol=checked["tol"],
+        )
+
     def learning_rate_at(self, epoch):
-        """The learning rate of epoch ``epoch`` (from 0): ``update_lr``, or ``schedule_lr_decay`` every
-        ``decay_interval`` epochs; ``learning_rate`` itself when ``decay_rate`` is 0."""
-        if self.decay_interval is None:
-            return update_lr(self.learning_rate, epoch, self.decay_rate)
-        return schedule_lr_decay(self.learning_rate, epoch, self.decay_rate, self.decay_interval)
+        """The learning rate of epoch ``epoch`` (from 0): see :meth:`nnxp.config.TrainingConfig.learning_rate_at`."""
+        return self.training_config().learning_rate_at(epoch)
 
     @property
     def is_classifier(self):
@@ -195,59 +249,54 @@ class NeuralNetwork:
         finite. On KeyboardInterrupt, or a ConnectionError (a Dask cluster's workers lost again and
         again), the model keeps the last completed iteration's state, then the exception goes on.
         """
-        if self.early_stopping is not None and validation_data is None:
-            raise ValueError(f"early_stopping={self.early_stopping} needs validation_data=(X_v, Y_v) to watch")
-        runner = self._runner(X, Y, validation_data, resume, compile)
-        with out_of_memory_explained(self, X), floating_point_quiet():
-            state = self._resumed_state() if resume else self._fresh_state(runner)
+        config = self.training_config()
+        if config.early_stopping is not None and validation_data is None:
+            raise ValueError(f"early_stopping={config.early_stopping} needs validation_data=(X_v, Y_v) to watch")
+        runner = engine_for(X).runner(self, config, X, Y, validation_data, resume, compile)
+        with out_of_memory_explained(config, X), floating_point_quiet():
+            state = self._resumed_state(config) if resume else self._fresh_state(runner, config)
             try:
-                train(runner, state, self, self._loss, progress)
-            except (KeyboardInterrupt, ConnectionError):
-                self._keep(state)
+                train(runner, state, config, config.loss, progress)
+            except (KeyboardInterrupt, ConnectionError):  # the last completed epoch's state is kept
+                self.state_ = state
                 raise
-        self._keep(state)
+        self.state_ = state
         return self
 
-    def _runner(self, X, Y, validation_data, resume, compile=None):
-        """Where the epochs run: the data's own library and device, or the chunks of Dask arrays."""
-        if array_api_compat.is_dask_array(X):
-            from . import distributed
-
-            if resume:
-                dtype = dtype_name(self.parameters_["W1"].dtype)
-            else:  # as prepare_X: float32 stays float32, anything else trains in float64
-                dtype = self.dtype or (X.dtype.name if X.dtype.name in ("float32", "float64") else "float64")
-            return distributed.runner_for_fit(self, X, Y, validation_data, dtype)
-        xp, X, Y = prepare_XY(self, X, Y, fitted=resume)
-        unscaled = warn_if_unscaled(xp, X)
-        validation = None if validation_data is None else prepare_validation(self, xp, validation_data, X.dtype)
-        return LocalRunner(xp, X, Y, validation, *compiled(xp, self, self._loss, compile), unscaled=unscaled)
-
-    def _fresh_state(self, runner):
+    def _fresh_state(self, runner, config):
         parameters = initialize_parameters(
             self.layer_dims, init=self.init, scale=self.scale, seed=self.seed,
             dtype=runner.dtype, backend=runner.xp, device=runner.device,
         )
-        return TrainingState(parameters, self.optimizer.init(parameters), shuffle_seed(self.seed))
+        return TrainingState(parameters, config.optimizer.init(parameters), shuffle_seed(self.seed))
 
-    def _resumed_state(self):
-        optimizer_state, steps_done = self.optimizer_state_, self.steps_done_
-        if set(optimizer_state) != set(self.optimizer.slots):  # another optimizer: from its zero state
-            optimizer_state, steps_done = self.optimizer.init(self.parameters_), 0
-        return TrainingState(
-            self.parameters_, optimizer_state, self.shuffle_seed_, self.iterations_done_, steps_done,
-            list(self.costs_), list(self.validation_costs_), list(self.validation_scores_), self.best_iteration_,
-        )
+    def _resumed_state(self, config):
+        """A copy of the fitted state to go on from; a new optimizer starts from its zero state."""
+        state = fitted_state(self)
+        optimizer_state, steps_done = state.optimizer_state, state.steps_done
+        if set(optimizer_state) != set(config.optimizer.slots):
+            optimizer_state, steps_done = config.optimizer.init(state.parameters), 0
+        return dataclasses.replace(state, optimizer_state=optimizer_state, steps_done=steps_done,
+                                   costs=list(state.costs), validation_costs=list(state.validation_costs),
+                                   validation_scores=list(state.validation_scores), reference_cost=None)
 
-    def _keep(self, state):
-        """Make ``state`` the model's fitted state (the trailing-underscore attributes)."""
-        self.parameters_, self.optimizer_state_ = state.parameters, state.optimizer_state
-        self.shuffle_seed_, self.iterations_done_, self.steps_done_ = (
-            state.shuffle_seed, state.iterations_done, state.steps_done)
-        self.costs_ = state.costs
-        self.validation_costs_ = state.validation_costs
-        self.validation_scores_ = state.validation_scores
-        self.best_iteration_ = state.best_iteration
+    parameters_ = _fitted("parameters", "``{\"W1\": (n[1], n[0]), \"b1\": (n[1], 1), ...}``, on the data's library")
+
+    @parameters_.setter
+    def parameters_(self, parameters):
+        """Parameters set by hand (the course's way of trying given weights): the model is then fitted
+        with them, its optimizer state empty, its counts and histories kept (or none)."""
+        state = self.__dict__.get("state_")
+        self.state_ = (TrainingState(parameters, {}, shuffle_seed(self.seed)) if state is None
+                       else dataclasses.replace(state, parameters=parameters))
+    optimizer_state_ = _fitted("optimizer_state", "the optimizer's slots ``{\"velocity\": {\"dW1\": ...}, ...}``")
+    shuffle_seed_ = _fitted("shuffle_seed", "the seed of the mini-batch shuffles and dropout masks")
+    iterations_done_ = _fitted("iterations_done", "epochs done over every fit (and resume)")
+    steps_done_ = _fitted("steps_done", "the optimizer's updates done (Adam's ``t``)")
+    costs_ = _fitted("costs", "the logged costs, every ``cost_every`` epochs")
+    validation_costs_ = _fitted("validation_costs", "the validation data's costs at the logged epochs")
+    validation_scores_ = _fitted("validation_scores", "the validation data's scores at the logged epochs")
+    best_iteration_ = _fitted("best_iteration", "the epoch whose parameters early stopping kept (else None)")
 
     @property
     def velocities_(self):
@@ -260,23 +309,9 @@ class NeuralNetwork:
         return self.validation_scores_
 
     def _output(self, X):
-        """``(xp, AL)``: the fitted model's output ``(n[L], m)`` on validated ``X``."""
-        xp, X = prepare_X(self, X, fitted=True)
-        return xp, _model_forward(xp, X, self.parameters_, self.activations)[0]
-
-    def _on_dask(self, X, finish):
-        """A Dask array of the output (``"proba"``) or the predictions (``"predict"``) for Dask ``X``."""
-        from . import distributed
-
-        fitted_parameters(self)
-        return distributed.output(self, X, finish)
-
-    def _dask_evaluation(self, X, Y):
-        """``(cost, score)`` on Dask ``X``, ``Y``, computed chunk by chunk on their cluster."""
-        from . import distributed
-
-        fitted_parameters(self)
-        return distributed.evaluation(self, X, Y)
+        """``(xp, AL)``: the fitted model's output ``(n[L], m)`` for ``X``, where its engine computes."""
+        AL = engine_for(X).output(self, X, "proba")
+        return namespace(AL), AL
 
     def predict_proba(self, X):
         """Class probabilities of each column of ``X (n_x, m)``, in the model's dtype.
@@ -286,50 +321,38 @@ class NeuralNetwork:
         """
         if not self.is_classifier:
             raise ValueError(f"predict_proba needs a classifier; this model's loss is {self.loss!r}: use predict")
-        return self._on_dask(X, "proba") if array_api_compat.is_dask_array(X) else self._output(X)[1]
+        return engine_for(X).output(self, X, "proba")
 
     def predict(self, X):
         """Predictions for ``X (n_x, m)``: binary 0/1 labels ``(1, m)`` in the model's dtype (AL > 0.5);
         categorical class indices ``(1, m)`` (the library's integer index dtype); ``"mse"`` the
         outputs ``(n[L], m)``."""
-        if array_api_compat.is_dask_array(X):
-            return self._on_dask(X, "predict")
-        xp, AL = self._output(X)
-        return self._loss.predict(xp, AL)
+        return engine_for(X).output(self, X, "predict")
 
     def score(self, X, Y):
         """Accuracy for classifiers (the fraction of columns where ``predict(X)`` matches ``Y``), R^2
         averaged over outputs for ``"mse"``: a Python float. ``Y`` as for :meth:`fit`."""
-        if array_api_compat.is_dask_array(X):
-            return self._dask_evaluation(X, Y)[1]
-        xp, X, Y = prepare_XY(self, X, Y, fitted=True)
-        return float(self._loss.score(xp, _model_forward(xp, X, self.parameters_, self.activations)[0], Y))
+        return engine_for(X).evaluation(self, X, Y)[1]
 
     def cost(self, X, Y):
         """The cost J of the fitted model on ``X``, ``Y`` (from the logits, no L2 term): a float."""
-        if array_api_compat.is_dask_array(X):
-            return self._dask_evaluation(X, Y)[0]
-        xp, X, Y = prepare_XY(self, X, Y, fitted=True)
-        return float(forward_cost(xp, X, Y, self.parameters_, self.activations, self._loss)[2])
+        return engine_for(X).evaluation(self, X, Y)[0]
 
     def _checkpoint(self):
         """The fitted state as a :class:`~nnxp.checkpoint.Checkpoint` of host arrays."""
-        def host(arrays):
-            return {key: to_numpy(value) for key, value in arrays.items()}
-
-        return checkpoint.Checkpoint(
-            config=self.get_config(), layer_dims=list(self.layer_dims), activations=self.activations,
-            loss=self.loss, parameters=host(fitted_parameters(self)),
-            optimizer_state={slot: host(group) for slot, group in self.optimizer_state_.items()},
-            iterations_done=self.iterations_done_, steps_done=self.steps_done_, shuffle_seed=self.shuffle_seed_,
-            histories={name: getattr(self, name + "_") for name in checkpoint.HISTORIES},
-            best_iteration=self.best_iteration_, preprocessing=dict(getattr(self, "preprocessing_", {})),
-        )
+        return checkpoint.Checkpoint.of(fitted_state(self), config=self.get_config(), layer_dims=self.layer_dims,
+                                        activations=self.activations, loss=self.loss,
+                                        preprocessing=getattr(self, "preprocessing_", {}))
 
     def save(self, path):
         """Write the fitted model to ``path`` (``.npz``, atomically); see :func:`nnxp.load`.
 
-        A ``preprocessing_`` dict of host arrays (numbers or strings: the command line's feature
-        names, scaling statistics and class labels), when set, is saved with it; the model itself
-        never applies it."""
+        A ``preprocessing_`` (:class:`~nnxp.preprocessing.Preprocessing`, or a dict of host arrays:
+        the command line's feature names, scaling statistics and class labels), when set, is saved
+        with it; the model itself never applies it. A checkpoint names its loss: one of
+        :data:`nnxp.LOSSES` (a loss object of your own: register it there under its name first,
+        else ValueError)."""
+        if LOSSES.get(self.loss) is not self._loss:
+            raise ValueError(f"loss {self.loss!r} is not nnxp.LOSSES[{self.loss!r}]: a checkpoint names its loss, so "
+                             f"register it first (nnxp.LOSSES[{self.loss!r}] = loss) to save this model")
         return checkpoint.save(self._checkpoint(), path)

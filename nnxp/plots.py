@@ -54,7 +54,9 @@ def decision_boundary(model, X, Y, path, *, title=None, steps=300):
         raise ValueError(f"decision_boundary needs 2-D data X (2, m), got shape {X.shape}")
     if not model.is_classifier:
         raise ValueError(f"decision_boundary needs a classifier; this model's loss is {model.loss!r}")
-    labels = Y[0] if Y.shape[0] == 1 else Y.argmax(axis=0)
+    loss, xp = model.loss_object, namespace(Y)
+    labels = to_numpy(loss.class_indices(xp, loss.targets(xp, xp.asarray(Y), model.layer_dims[-1], Y.shape[1],
+                                                          xp.float64)))
     xx, yy = _grid(X, steps)
     W1 = model.parameters_["W1"]
     mesh = to_backend(np.stack([xx.ravel(), yy.ravel()]), namespace(W1), array_api_compat.device(W1))

@@ -40,6 +40,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d
 
 from .backend import namespace, to_backend, to_numpy
+from .losses import classifier_loss
 from .sklearn_base import _foreign, _NeuralNetEstimator
 
 __all__ = ["NeuralNetClassifier", "NeuralNetRegressor"]
@@ -67,10 +68,10 @@ class NeuralNetClassifier(ClassifierMixin, _NeuralNetEstimator):
     """
 
     def _loss(self):
-        return "binary_cross_entropy" if len(self.classes_) == 2 else "categorical_cross_entropy"
+        return classifier_loss(len(self.classes_))[0]
 
     def _units(self, Y):
-        return 1 if len(self.classes_) == 2 else len(self.classes_)
+        return classifier_loss(len(self.classes_))[1]
 
     def _targets(self, xp, X, y, *, first, classes):
         """Class indices ``(1, m)`` of ``y`` in ``classes_`` (set on the first fit), in X's library."""
@@ -108,8 +109,7 @@ class NeuralNetClassifier(ClassifierMixin, _NeuralNetEstimator):
 
     def _probabilities(self, X, method):
         xp, AL, host = self._output(X, method)
-        P = xp.concat([1 - AL, AL], axis=0) if AL.shape[0] == 1 else AL
-        return xp, P.T, host
+        return xp, self.model_.loss_object.probabilities(xp, AL).T, host
 
     def predict_proba(self, X):
         """``(n_samples, n_classes)`` class probabilities, in the order of ``classes_``; rows sum to 1."""
@@ -131,7 +131,7 @@ class NeuralNetClassifier(ClassifierMixin, _NeuralNetEstimator):
     def predict(self, X):
         """The label of ``classes_`` with the highest probability, ``(n_samples,)``."""
         xp, AL, host = self._output(X, "predict")
-        index = xp.astype(AL[0, :] > 0.5, xp.int64) if AL.shape[0] == 1 else xp.argmax(AL, axis=0)
+        index = self.model_.loss_object.class_indices(xp, AL)
         if host or self.classes_.dtype.kind not in "biuf":
             return self.classes_[to_numpy(index)]
         return xp.take(to_backend(self.classes_, xp, array_api_compat.device(AL)), index)
@@ -191,7 +191,7 @@ class NeuralNetRegressor(RegressorMixin, _NeuralNetEstimator):
     def predict(self, X):
         """``(n_samples,)`` predictions for one output, ``(n_samples, n_outputs)`` for several."""
         xp, AL, host = self._output(X, "predict")
-        return self._answer(AL[0, :] if AL.shape[0] == 1 else AL.T, host)
+        return self._answer(AL[0, :] if self.n_outputs_ == 1 else AL.T, host)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

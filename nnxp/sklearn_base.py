@@ -16,7 +16,7 @@ from sklearn.utils.validation import check_is_fitted, check_random_state, valida
 from .activations import ACTIVATIONS
 from .backend import namespace, to_backend, to_numpy
 from .model import NeuralNetwork
-from .optimizers import Adam, GradientDescent, Momentum, RMSprop
+from .optimizers import make_optimizer
 from .validation import check_choice, check_count, check_in_range, check_positive_number
 
 _NO_Y = "no_validation"
@@ -25,13 +25,6 @@ _NO_Y = "no_validation"
 ACTIVATION_ALIASES = {"logistic": "sigmoid", "identity": "linear"}
 """scikit-learn's activation names -> nnxp's (nnxp's own names are taken as they are)."""
 
-OPTIMIZERS = {
-    "adam": lambda e: Adam(beta1=e.beta_1, beta2=e.beta_2, epsilon=e.epsilon),
-    "rmsprop": lambda e: RMSprop(beta=e.beta_2, epsilon=e.epsilon),
-    "momentum": lambda e: Momentum(beta=e.momentum),
-    "gd": lambda e: GradientDescent(),
-}
-"""``optimizer`` names -> the nnxp optimizer built from the estimator's settings."""
 
 
 def _foreign(X):
@@ -98,15 +91,15 @@ class _NeuralNetEstimator(BaseEstimator):
         return [check_count(n, "hidden_layer_sizes", 1) for n in sizes]
 
     def _optimizer(self):
+        """The optimizer ``optimizer`` names, from nnxp's one registry (:func:`~nnxp.optimizers.make_optimizer`):
+        ``beta_1`` (``momentum`` for "momentum") is its beta1, ``beta_2`` its beta2."""
         if not isinstance(self.optimizer, str):
             return self.optimizer  # an nnxp optimizer object: NeuralNetwork checks it
-        if self.optimizer not in OPTIMIZERS:
-            raise ValueError(f"optimizer must be one of {sorted(OPTIMIZERS)} or an nnxp optimizer, "
-                             f"got {self.optimizer!r}")
         for name in ("momentum", "beta_1", "beta_2"):
             check_in_range(getattr(self, name), name, 0.0, 1.0)
         check_positive_number(self.epsilon, "epsilon")
-        return OPTIMIZERS[self.optimizer](self)
+        beta1 = self.momentum if self.optimizer == "momentum" else self.beta_1
+        return make_optimizer(self.optimizer, beta1=beta1, beta2=self.beta_2, epsilon=self.epsilon)
 
     def _batch_size(self, n_samples):
         if self.batch_size == "auto":

@@ -11,52 +11,44 @@ from collections import OrderedDict, namedtuple
 from .compilers import loop_compiler, step_compiler
 from .dropout import dropout_masks
 from .kernels import _model_backward, _model_forward
-from .optim import _l2_cost, add_l2_gradients
+from .penalties import penalize
 
 
-def _cost(xp, caches, Y, parameters, loss, l2):
-    """J from the output layer's cached Z, plus the L2 penalty when ``l2``."""
-    J = loss.cost(xp, caches[-1][1], Y)
-    return J + _l2_cost(xp, parameters, l2, Y.shape[1]) if l2 else J
-
-
-def forward_cost(xp, X, Y, parameters, activations, loss, l2=0.0):
+def forward_cost(xp, X, Y, parameters, activations, loss, penalties=()):
     """``(AL, caches, J)``: forward propagation and the cost ``J`` (a 0-d device array).
 
-    ``J`` comes from the output layer's Z (``loss.cost``: stable, no ``log(0)``), plus
-    ``(l2 / 2m) sum ||W||^2`` when ``l2``.
+    ``J`` comes from the output layer's Z (``loss.cost``: stable, no ``log(0)``), plus each of
+    ``penalties`` (:mod:`nnxp.penalties`, e.g. ``(l2 / 2m) sum ||W||^2``).
     """
     AL, caches = _model_forward(xp, X, parameters, activations)
-    return AL, caches, _cost(xp, caches, Y, parameters, loss, l2)
+    return AL, caches, penalize(xp, loss.cost(xp, caches[-1][1], Y), {}, parameters, penalties, Y.shape[1])[0]
 
 
-def value_and_grad(xp, X, Y, parameters, activations, loss, *, l2=0.0, with_cost=True, need_dA0=False,
+def value_and_grad(xp, X, Y, parameters, activations, loss, *, penalties=(), with_cost=True, need_dA0=False,
                    masks=None):
     """``(J, grads)`` of the batch: the cost (None unless ``with_cost``) and its gradients.
 
-    ``grads`` holds ``dW{l}``, ``db{l}`` (plus ``(l2 / m) W{l}`` when ``l2``) and, with
+    ``grads`` holds ``dW{l}``, ``db{l}`` (each of ``penalties`` added, e.g. ``(l2 / m) W{l}``) and, with
     ``need_dA0``, ``dA0``; the hidden layers' Z are not kept (without dropout), and each layer's A and dA is
     freed as soon as the backward pass is past it. ``masks``: dropout's ``D{l} / keep_prob{l}`` per hidden layer
     (see :mod:`nnxp.dropout`), applied in both passes; J is then the cost of the thinned network.
     One forward and one backward pass; no host reads.
     """
     AL, caches = _model_forward(xp, X, parameters, activations, masks, keep_Z=masks is not None)
-    J = _cost(xp, caches, Y, parameters, loss, l2) if with_cost else None
-    grads = _model_backward(xp, AL, Y, caches, activations, need_dA0, masks, consume=True)
-    if l2:
-        grads = add_l2_gradients(grads, parameters, l2, X.shape[1])
-    return J, grads
+    J = loss.cost(xp, caches[-1][1], Y) if with_cost else None  # before the backward pass frees ZL
+    grads = _model_backward(xp, AL, Y, caches, activations, loss, need_dA0, masks, consume=True)
+    return penalize(xp, J, grads, parameters, penalties, X.shape[1])
 
 
 def update_step(xp, X, Y, parameters, state, settings, loss, with_cost, learning_rate, t, masks=None):
     """One forward/backward/update on the batch ``X (n_x, m_t)``, ``Y (n[L], m_t)``, with the dropout
     ``masks`` given (None: none): a pure function of arrays, the one the compilers take.
 
-    ``settings`` gives ``activations``, ``l2`` and ``optimizer``; ``state`` is the optimizer's, ``t``
+    ``settings`` gives ``activations``, ``penalties`` and ``optimizer``; ``state`` is the optimizer's, ``t``
     the update's number (from 1). Returns ``(parameters, state, cost)``; ``cost`` (before the update,
     L2 term included) is a 0-d device array when ``with_cost``, else None.
     """
-    cost, grads = value_and_grad(xp, X, Y, parameters, settings.activations, loss, l2=settings.l2,
+    cost, grads = value_and_grad(xp, X, Y, parameters, settings.activations, loss, penalties=settings.penalties,
                                  with_cost=with_cost, masks=masks)
     parameters, state = settings.optimizer.update(parameters, grads, state, learning_rate, t)
     return parameters, state, cost
@@ -74,7 +66,7 @@ def gradient_step(xp, X, Y, parameters, state, settings, loss, with_cost, *, lea
     return update_step(xp, X, Y, parameters, state, settings, loss, with_cost, learning_rate, t, masks)
 
 
-StepSettings = namedtuple("StepSettings", "activations l2 optimizer")
+StepSettings = namedtuple("StepSettings", "activations penalties optimizer")
 """What a compiled step holds of a model's settings (not the model, nor its parameters)."""
 
 _COMPILED = OrderedDict()
@@ -93,8 +85,8 @@ def compiled(xp, settings, loss, compile=None):
     costs or dropout. Both are kept for the last few settings, so models of the same settings share
     their traces.
     """
-    held = StepSettings(tuple(settings.activations), settings.l2, settings.optimizer)
-    key = (xp.__name__, compile, held.activations, held.l2, repr(held.optimizer), loss)
+    held = StepSettings(tuple(settings.activations), tuple(settings.penalties), settings.optimizer)
+    key = (xp.__name__, compile, held.activations, held.penalties, repr(held.optimizer), loss)
     if key not in _COMPILED:
         _COMPILED[key] = (_compiled_step(xp, held, loss, compile), _compiled_epochs(xp, held, loss, compile))
         while len(_COMPILED) > _COMPILED_KEPT:

@@ -55,7 +55,7 @@ def out_of_memory_error(settings, m, dtype, device, exc):
     """A :class:`DeviceMemoryError` that says what needed the memory and what to try."""
     itemsize = 4 if "32" in str(dtype) else 8
     batch = m if settings.batch_size is None else min(m, settings.batch_size)
-    dims = settings.layer_dims
+    dims = list(settings.layer_dims)
     megabytes = {
         "data X": dims[0] * m * itemsize,
         "parameters": sum(n * (n_prev + 1) for n_prev, n in zip(dims, dims[1:])) * itemsize,
@@ -155,15 +155,10 @@ def _batches(xp, X, Y, state, settings):
     return _mini_batches(xp, X, Y, settings.batch_size, state.shuffle_seed, state.iterations_done)
 
 
-def _has_dropout(settings):
-    keep = settings.keep_prob  # one float for every hidden layer, or one per layer (checked when set)
-    return keep != 1 if isinstance(keep, float) else any(k != 1 for k in keep)
-
-
 def _mask_source(xp, X, state, settings):
     """The uniform source of this epoch's dropout masks (None without dropout): seeded from the
     model's seed and the epoch, so a resumed run draws what a straight one does."""
-    if not _has_dropout(settings):
+    if not settings.dropout:
         return None
     return uniform_source(xp, array_api_compat.device(X), epoch_seed(state.shuffle_seed, state.iterations_done))
 
@@ -264,7 +259,7 @@ class LocalRunner:
         products (at least one epoch). Full batch, so epoch ``e``'s update is number ``e + 1`` at
         ``settings.learning_rate_at(e)``; the learning rates go to the device in one array, padded
         to a power of two so that few lengths are ever traced."""
-        if self.compiled_epochs is None or _has_dropout(settings) or not _full_batch(settings, self.X.shape[1]):
+        if self.compiled_epochs is None or settings.dropout or not _full_batch(settings, self.X.shape[1]):
             return None
         dims = settings.layer_dims
         per_epoch = 3 * self.X.shape[1] * sum(n * n_prev for n_prev, n in zip(dims, dims[1:]))

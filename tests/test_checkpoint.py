@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import nnxp
-from nnxp import checkpoint, npz
+from nnxp import npz
 from nnxp.checkpoint import CheckpointError, read_checkpoint
 from nnxp.loading import restore
 from nnxp.datasets import load as load_dataset

@@ -4,6 +4,7 @@ import json
 
 import numpy as np
 import pytest
+from oracles import problem
 from test_cli import _ok, nnxp_command
 from test_plots import assert_real_png
 
@@ -52,9 +53,7 @@ def test_iris_trains_three_classes(tmp_path):
 
 
 def test_a_regression_checkpoint_predicts_and_evaluates_files(tmp_path):
-    rng = np.random.default_rng(0)
-    X = rng.standard_normal((3, 40))
-    Y = np.stack([X[0] - 2 * X[1], X[2] ** 2])
+    X, Y = problem("mse", m=40)
     model = nnxp.NeuralNetwork([3, 8, 2], loss="mse", learning_rate=0.05, num_iterations=400).fit(X, Y)
     model.save(tmp_path / "model.npz")
     np.save(tmp_path / "X.npy", X)

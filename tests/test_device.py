@@ -3,6 +3,7 @@
 import array_api_strict
 import numpy as np
 import pytest
+from oracles import problem
 
 import nnxp
 
@@ -26,11 +27,9 @@ def host_reads(monkeypatch):
     return counts
 
 
-def _data(m=40):
-    rng = np.random.default_rng(0)
-    X = rng.standard_normal((3, m))
-    Y = (X[0:1] > 0).astype(float)
-    return array_api_strict.asarray(X, device=DEVICE1), array_api_strict.asarray(Y, device=DEVICE1)
+def _data(loss="binary_cross_entropy", m=40, n_L=None):
+    """problem's X, Y on device1."""
+    return tuple(array_api_strict.asarray(a, device=DEVICE1) for a in problem(loss, m=m, n_L=n_L))
 
 
 @pytest.mark.parametrize("batch_size", [None, 16])
@@ -48,13 +47,9 @@ def test_fit_reads_back_only_the_logged_costs(host_reads, batch_size):
     assert model.parameters_["W1"].device == DEVICE1 and model.velocities_ == {}
 
 
-@pytest.mark.parametrize("loss, n_L, targets", [
-    ("categorical_cross_entropy", 3, lambda X: np.argmax(X, axis=0)[None, :].astype(float)),  # class indices
-    ("mse", 2, lambda X: X[:2] * X[1:]),
-])
-def test_every_loss_reads_back_only_the_logged_costs(host_reads, loss, n_L, targets):
-    X = np.random.default_rng(0).standard_normal((3, 40))
-    X1, Y1 = (array_api_strict.asarray(a, device=DEVICE1) for a in (X, targets(X)))
+@pytest.mark.parametrize("loss, n_L", [("categorical_cross_entropy", 3), ("mse", 2)])  # class indices; real values
+def test_every_loss_reads_back_only_the_logged_costs(host_reads, loss, n_L):
+    X1, Y1 = _data(loss, n_L=n_L)
     reads = []
     for iterations in (20, 40):
         host_reads.update(float=0, bool=0, int=0)
@@ -72,7 +67,7 @@ def test_no_hidden_host_copies_on_device1():
     with pytest.raises(RuntimeError, match="Can't convert"):
         np.asarray(X)
     model = nnxp.NeuralNetwork([3, 4, 1], num_iterations=30, momentum=0.9, l2=0.1, batch_size=8, cost_every=10)
-    model.fit(X, Y, validation_data=_data(12))
+    model.fit(X, Y, validation_data=_data(m=12))
     for value in [*model.parameters_.values(), *model.velocities_.values(), model.predict(X)]:
         assert value.device == DEVICE1
     assert nnxp.to_numpy(model.predict_proba(X)).shape == (1, 40)

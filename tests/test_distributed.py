@@ -6,6 +6,7 @@ import logging
 
 import numpy as np
 import pytest
+from oracles import problem
 
 da = pytest.importorskip("dask.array")
 distributed = pytest.importorskip("distributed")
@@ -44,11 +45,9 @@ def _assert_same_parameters(model, reference, rtol=1e-12):
 def _problems():
     """Per loss: layer_dims, X, Y (course layout, NumPy)."""
     flower, iris = load("flower"), load("iris")
-    rng = np.random.default_rng(0)
-    X = rng.standard_normal((3, 300))
     return {"binary_cross_entropy": ([2, 5, 1], flower.X_train, flower.Y_train),
             "categorical_cross_entropy": ([4, 6, 3], iris.X_train, iris.Y_train),
-            "mse": ([3, 4, 2], X, np.stack([X[0] - X[1], X[1] * X[2]]))}
+            "mse": ([3, 4, 2], *problem("mse", m=300))}
 
 
 PROBLEMS = _problems()

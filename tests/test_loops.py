@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 import pytest
+from oracles import assert_loops_agree, assert_same_structure, central_differences, close, random_parameters
 
 import nnxp
 from nnxp import loops
@@ -30,10 +31,6 @@ HIDDEN = ["relu", "leaky_relu", "tanh", "sigmoid"]
 
 def sigmoid(z):
     return 1 / (1 + math.exp(-z))
-
-
-def close(actual, expected):
-    np.testing.assert_allclose(actual, expected, rtol=1e-12, atol=1e-12)
 
 
 @pytest.mark.parametrize("name", PUBLIC)
@@ -148,12 +145,7 @@ def test_loop_gradients_match_central_differences():
 
     AL, caches = loops.model_forward(Xr, params, activations)
     dW1 = loops.model_backward(AL, Yr, caches, activations)["dW1"]
-    h, numeric = 1e-6, np.zeros_like(dW1)
-    for index in np.ndindex(dW1.shape):
-        plus, minus = ({**params, "W1": params["W1"].copy()} for _ in range(2))
-        plus["W1"][index] += h
-        minus["W1"][index] -= h
-        numeric[index] = (cost(plus) - cost(minus)) / (2 * h)
+    numeric = central_differences(lambda W1: cost({**params, **W1}), {"W1": params["W1"]})["W1"]
     np.testing.assert_allclose(dW1, numeric, rtol=1e-6, atol=1e-9)
 
 
@@ -162,10 +154,7 @@ def test_loop_gradients_match_central_differences():
 def random_problem(dims, m, seed):
     """X (n_x, m), Y (1, m) with labels 0/1, and parameters W{l}, b{l} with nonzero b."""
     rng = np.random.default_rng(seed)
-    params = {}
-    for l in range(1, len(dims)):
-        params[f"W{l}"] = rng.standard_normal((dims[l], dims[l - 1]))
-        params[f"b{l}"] = rng.standard_normal((dims[l], 1))
+    params = random_parameters(dims, rng)
     Y = (rng.random((1, m)) > 0.5).astype(np.float64)
     return rng.standard_normal((dims[0], m)), Y, params
 
@@ -177,36 +166,11 @@ NETWORKS = [
 ]
 
 
-def assert_same_structure(actual, expected):
-    """Nested tuples/lists/dicts of arrays: the same nesting, shapes, dtypes and values."""
-    if isinstance(expected, (dict, list, tuple)):
-        assert type(actual) is type(expected)
-    if isinstance(actual, dict):
-        assert sorted(actual) == sorted(expected)
-        for key in actual:
-            assert_same_structure(actual[key], expected[key])
-    elif isinstance(actual, (list, tuple)):
-        assert len(actual) == len(expected)
-        for a, e in zip(actual, expected):
-            assert_same_structure(a, e)
-    else:  # NumPy may hand back a 0-d result as a NumPy scalar
-        actual, expected = np.asarray(actual), np.asarray(expected)
-        assert actual.shape == expected.shape and actual.dtype == expected.dtype
-        close(actual, expected)
-
-
 @pytest.mark.parametrize("dims, hidden", NETWORKS)
 def test_model_functions_agree_with_kernels(dims, hidden):
     Xr, Yr, params = random_problem(dims, m=6, seed=len(dims))
     activations = [hidden] * (len(dims) - 2) + ["sigmoid"]
-    forward = loops.model_forward(Xr, params, activations)
-    assert_same_structure(forward, nnxp.model_forward(Xr, params, activations))
-    AL, caches = forward
-    assert_same_structure(loops.compute_cost(AL, Yr), nnxp.compute_cost(AL, Yr))
-    ZL = caches[-1][1]
-    assert_same_structure(loops.compute_cost_from_logits(ZL, Yr), nnxp.compute_cost_from_logits(ZL, Yr))
-    grads = loops.model_backward(AL, Yr, caches, activations)
-    assert_same_structure(grads, nnxp.model_backward(AL, Yr, caches, activations))
+    AL, caches, grads = assert_loops_agree(Xr, Yr, params, activations)
     assert_same_structure(loops.update_parameters(params, grads, 0.05),
                           nnxp.update_parameters(params, grads, 0.05))
     without_dA0 = loops._model_backward(AL, Yr, caches, activations, need_dA0=False)

@@ -1,19 +1,18 @@
-"""The losses and the new activations at the kernel level: softmax, one_hot, costs and gradients.
+"""The losses and the new activations at the kernel level: softmax, one_hot and costs.
 
-Oracles: the course's published softmax numbers, values worked by hand, PyTorch autograd
-(``binary_cross_entropy_with_logits``, ``cross_entropy``, squared error), central finite
-differences (``gradient_check``) and the loop oracle ``nnxp.loops``.
+Oracles: the course's published softmax numbers, values worked by hand and the loop oracle
+``nnxp.loops``. Every loss's gradients against PyTorch autograd, finite differences and the loops
+are in tests/test_registries.py.
 """
 
 import math
 
 import numpy as np
 import pytest
+from oracles import oracle_row
 
 import nnxp
 from nnxp import loops
-
-LOSS_OUTPUTS = {"binary_cross_entropy": "sigmoid", "categorical_cross_entropy": "softmax", "mse": "linear"}
 
 # The course's Python-basics exercise: softmax over each *row* of x, and its printed result.
 COURSE_X = [[9.0, 2.0, 5.0, 0.0, 0.0], [7.0, 5.0, 0.0, 0.0, 0.0]]
@@ -97,7 +96,7 @@ def test_cost_from_logits_equals_cost_from_outputs(backend, loss):
     ZL = backend.asarray([[-3.0, 0.2, 1.0, 4.0], [0.5, -0.2, 1.0, -4.0], [2.0, 0.0, 1.0, 0.0]])
     Y = backend.asarray([[1.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 1.0], [0.0, 0.0, 1.0, 0.0]])
     AL, _ = nnxp.linear_activation_forward(ZL, backend.asarray(np.eye(3)), backend.asarray(np.zeros((3, 1))),
-                                           LOSS_OUTPUTS[loss])
+                                           oracle_row("LOSS_ORACLES", loss).output)
     np.testing.assert_allclose(backend.check(nnxp.compute_cost_from_logits(ZL, Y, loss=loss)),
                                backend.check(nnxp.compute_cost(AL, Y, loss=loss)), rtol=1e-14)
 
@@ -128,111 +127,7 @@ def test_model_backward_refuses_an_output_no_loss_pairs_with(backend):
         nnxp.model_backward(backend.asarray([[1.0]]), backend.asarray([[1.0]]), [cache], ["relu"])
 
 
-# ---------------------------------------------------------------- gradients against three oracles
-
-
-def _network(loss, dims, hidden, seed=0, m=7):
-    """Host parameters (nonzero biases), X, Y in training form, and the activations."""
-    rng = np.random.default_rng(seed)
-    params = {}
-    for l in range(1, len(dims)):
-        params[f"W{l}"] = rng.standard_normal((dims[l], dims[l - 1]))
-        params[f"b{l}"] = rng.standard_normal((dims[l], 1))
-    X, n_L = rng.standard_normal((dims[0], m)), dims[-1]
-    if loss == "binary_cross_entropy":
-        Y = (rng.random((1, m)) > 0.5).astype(float)
-    elif loss == "categorical_cross_entropy":
-        Y = np.eye(n_L)[rng.integers(0, n_L, m)].T
-    else:
-        Y = rng.standard_normal((n_L, m))
-    return params, X, Y, [hidden] * (len(dims) - 2) + [LOSS_OUTPUTS[loss]]
-
-
-NETWORKS = [([4, 1], "relu"), ([4, 3, 1], "tanh"), ([5, 4, 3, 1], "leaky_relu"), ([3, 5, 4, 2, 1], "sigmoid")]
-CASES = [pytest.param(loss, dims[:-1] + [1 if loss == "binary_cross_entropy" else 3], hidden,
-                      id=f"{loss}-{len(dims) - 1}-layers-{hidden}")
-         for loss in LOSS_OUTPUTS for dims, hidden in NETWORKS]
-
-
-def _torch_gradients(loss, params, X, Y, activations):
-    """Cost and gradients of the same network by PyTorch autograd and torch's own loss functions."""
-    torch = pytest.importorskip("torch")
-    F = torch.nn.functional
-    P = {key: torch.tensor(value, requires_grad=True) for key, value in params.items()}
-    hidden = {"relu": torch.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid,
-              "leaky_relu": lambda z: F.leaky_relu(z, 0.01)}
-    A = torch.tensor(X)
-    for l, activation in enumerate(activations, start=1):
-        Z = P[f"W{l}"] @ A + P[f"b{l}"]
-        A = hidden[activation](Z) if l < len(activations) else None
-    Yt, m = torch.tensor(Y), X.shape[1]
-    if loss == "binary_cross_entropy":
-        J = F.binary_cross_entropy_with_logits(Z, Yt)
-    elif loss == "categorical_cross_entropy":
-        J = F.cross_entropy(Z.T, Yt.argmax(dim=0))  # class indices, mean over the m samples
-    else:
-        J = ((Z - Yt) ** 2).sum() / (2 * m)
-    J.backward()
-    return float(J.detach()), {"d" + key: value.grad.numpy() for key, value in P.items()}
-
-
-@pytest.mark.parametrize("loss, dims, hidden", CASES)
-def test_gradients_match_pytorch_autograd(backend, loss, dims, hidden):
-    params, X, Y, activations = _network(loss, dims, hidden)
-    J_torch, expected = _torch_gradients(loss, params, X, Y, activations)
-    P = {key: backend.asarray(value) for key, value in params.items()}
-    AL, caches = nnxp.model_forward(backend.asarray(X), P, activations)
-    grads = nnxp.model_backward(AL, backend.asarray(Y), caches, activations)
-    for key, value in expected.items():
-        np.testing.assert_allclose(backend.check(grads[key]), value, rtol=1e-9, atol=1e-12, err_msg=key)
-    J = nnxp.compute_cost_from_logits(caches[-1][1], backend.asarray(Y), loss=loss)
-    np.testing.assert_allclose(backend.check(J), J_torch, rtol=1e-12)
-
-
-@pytest.mark.parametrize("l2", [0.0, 0.7])
-@pytest.mark.parametrize("loss, dims, hidden", CASES)
-def test_gradient_check_passes_for_every_loss(loss, dims, hidden, l2):
-    params, X, Y, activations = _network(loss, dims, hidden, seed=1, m=5)
-    assert nnxp.gradient_check(params, X, Y, activations, l2=l2) < 1e-7
-
-
-def test_gradient_check_catches_a_wrong_label_encoding():
-    """gradient_check is not vacuous for softmax: Y that is not one-hot breaks dZ = AL - Y."""
-    params, X, Y, activations = _network("categorical_cross_entropy", [4, 3, 3], "tanh")
-    assert nnxp.gradient_check(params, X, 2 * Y, activations) > 1e-3
-
-
-@pytest.mark.parametrize("hidden", ["relu", "tanh"])
-def test_softmax_backward_matches_pytorch_autograd(backend, hidden):
-    """linear_activation_backward through a softmax layer, for an arbitrary upstream dA."""
-    torch = pytest.importorskip("torch")
-    rng = np.random.default_rng(5)
-    A_prev, W, b, dA = (rng.standard_normal(shape) for shape in ((4, 6), (3, 4), (3, 1), (3, 6)))
-    Wt, bt, At = (torch.tensor(v, requires_grad=True) for v in (W, b, A_prev))
-    (torch.softmax(Wt @ At + bt, dim=0) * torch.tensor(dA)).sum().backward()
-    _, cache = nnxp.linear_activation_forward(*(backend.asarray(v) for v in (A_prev, W, b)), "softmax")
-    dA_prev, dW, db = nnxp.linear_activation_backward(backend.asarray(dA), cache, "softmax")
-    m = A_prev.shape[1]  # nnxp's dW, db average over the samples; dA_prev does not
-    np.testing.assert_allclose(backend.check(dW), Wt.grad.numpy() / m, rtol=1e-12)
-    np.testing.assert_allclose(backend.check(db), bt.grad.numpy() / m, rtol=1e-12)
-    np.testing.assert_allclose(backend.check(dA_prev), At.grad.numpy(), rtol=1e-12)
-
-
-@pytest.mark.parametrize("loss, dims, hidden", CASES)
-def test_loop_oracle_agrees_with_the_kernels(loss, dims, hidden):
-    params, X, Y, activations = _network(loss, dims, hidden, seed=2)
-    AL, caches = nnxp.model_forward(X, params, activations)
-    AL_loops, caches_loops = loops.model_forward(X, params, activations)
-    np.testing.assert_allclose(AL_loops, AL, rtol=1e-12)
-    ZL = caches[-1][1]
-    for kernel, oracle, A in ((nnxp.compute_cost, loops.compute_cost, AL),
-                              (nnxp.compute_cost_from_logits, loops.compute_cost_from_logits, ZL)):
-        np.testing.assert_allclose(oracle(A, Y, loss=loss), kernel(A, Y, loss=loss), rtol=1e-12)
-    grads = nnxp.model_backward(AL, Y, caches, activations)
-    grads_loops = loops.model_backward(AL_loops, Y, caches_loops, activations)
-    assert grads.keys() == grads_loops.keys()
-    for key in grads:
-        np.testing.assert_allclose(grads_loops[key], grads[key], rtol=1e-10, atol=1e-13, err_msg=key)
+# ---------------------------------------------------------------- the loop oracle
 
 
 def test_loop_oracle_softmax_layer_backward_agrees():

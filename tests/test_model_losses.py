@@ -6,40 +6,28 @@ from pathlib import Path
 import array_api_strict
 import numpy as np
 import pytest
+from oracles import oracle_row, problem, training_form
 
 import nnxp
 from nnxp.datasets import load
 
 V1_CHECKPOINT = Path(__file__).parent / "data" / "checkpoint_v1.npz"
-OUTPUTS = {"binary_cross_entropy": "sigmoid", "categorical_cross_entropy": "softmax", "mse": "linear"}
-DIMS = {"binary_cross_entropy": [3, 5, 1], "categorical_cross_entropy": [3, 5, 4], "mse": [3, 5, 2]}
 
 
-def _problem(loss, m=30, seed=0):
-    """X (3, m) and targets in the form a user gives them: 0/1, class indices, real values."""
-    rng = np.random.default_rng(seed)
-    X = rng.standard_normal((3, m))
-    if loss == "binary_cross_entropy":
-        return X, (X[0:1] > 0).astype(float)
-    if loss == "categorical_cross_entropy":
-        return X, np.argmax(np.stack([X[0], X[1], X[2], -X[0] - X[1]]), axis=0)[None, :].astype(float)
-    return X, np.stack([X[0] * X[1], np.sin(X[2])])
-
-
-def _training_form(loss, Y):
-    return np.eye(4)[Y[0].astype(int)].T if loss == "categorical_cross_entropy" else Y
+def _dims(loss):
+    return [3, 5, oracle_row("LOSS_ORACLES", loss).n_L]
 
 
 def _reference(loss, X, Y, learning_rate, steps):
     """Full-batch gradient descent with tanh hidden layers, written here in plain NumPy."""
     outputs = {"sigmoid": lambda Z: 1 / (1 + np.exp(-Z)), "linear": lambda Z: Z,
                "softmax": lambda Z: np.exp(Z - Z.max(0)) / np.exp(Z - Z.max(0)).sum(0)}
-    params, L, m = nnxp.initialize_parameters(DIMS[loss], seed=0), len(DIMS[loss]) - 1, X.shape[1]
+    params, L, m = nnxp.initialize_parameters(_dims(loss), seed=0), len(_dims(loss)) - 1, X.shape[1]
     for _ in range(steps):
         A = [X]
         for l in range(1, L + 1):
             Z = params[f"W{l}"] @ A[-1] + params[f"b{l}"]
-            A.append(np.tanh(Z) if l < L else outputs[OUTPUTS[loss]](Z))
+            A.append(np.tanh(Z) if l < L else outputs[oracle_row("LOSS_ORACLES", loss).output](Z))
         dZ = A[L] - Y
         for l in range(L, 0, -1):
             dW, db = dZ @ A[l - 1].T / m, dZ.sum(axis=1, keepdims=True) / m
@@ -50,28 +38,29 @@ def _reference(loss, X, Y, learning_rate, steps):
 
 def _model(loss, **kwargs):
     settings = dict(hidden_activation="tanh", learning_rate=0.2, num_iterations=25, cost_every=5, loss=loss)
-    return nnxp.NeuralNetwork(DIMS[loss], **{**settings, **kwargs})
+    return nnxp.NeuralNetwork(_dims(loss), **{**settings, **kwargs})
 
 
 # ---------------------------------------------------------------- training
 
 
-@pytest.mark.parametrize("loss", OUTPUTS)
+@pytest.mark.parametrize("loss", nnxp.LOSSES)
 def test_trajectories_equal_the_reference_on_every_backend(backend, loss):
-    X, Y = _problem(loss)
-    expected = _reference(loss, X, _training_form(loss, Y), 0.2, 25)
+    X, Y = problem(loss, m=30)
+    expected = _reference(loss, X, training_form(loss, Y), 0.2, 25)
     model = _model(loss).fit(backend.asarray(X), backend.asarray(Y))
-    assert model.activations == ["tanh", OUTPUTS[loss]]
+    assert model.activations == ["tanh", oracle_row("LOSS_ORACLES", loss).output]
     for key, value in expected.items():
         np.testing.assert_allclose(backend.check(model.parameters_[key]), value, rtol=1e-10, atol=1e-13, err_msg=key)
     assert model.costs_[0] > model.costs_[-1]
 
 
 def test_class_indices_and_one_hot_train_bit_for_bit_alike(backend):
-    X, Y = _problem("categorical_cross_entropy")
+    X, Y = problem("categorical_cross_entropy", m=30)
     kwargs = dict(batch_size=8, momentum=0.9, l2=0.1, num_iterations=5)
     by_index = _model("categorical_cross_entropy", **kwargs).fit(backend.asarray(X), backend.asarray(Y))
-    one_hot = _model("categorical_cross_entropy", **kwargs).fit(backend.asarray(X), backend.asarray(np.eye(4)[Y[0].astype(int)].T))
+    one_hot = _model("categorical_cross_entropy", **kwargs).fit(
+        backend.asarray(X), backend.asarray(training_form("categorical_cross_entropy", Y)))
     as_int = _model("categorical_cross_entropy", **kwargs).fit(backend.asarray(X), backend.asarray(Y, "int64"))
     for other in (one_hot, as_int):
         assert other.costs_ == by_index.costs_
@@ -88,8 +77,8 @@ def test_loss_none_follows_the_output_units():
 
 
 def test_validation_scores_are_what_score_measures():
-    X, Y = _problem("mse")
-    X_v, Y_v = _problem("mse", m=12, seed=1)
+    X, Y = problem("mse", m=30)
+    X_v, Y_v = problem("mse", m=12, seed=1)
     model = _model("mse", num_iterations=11).fit(X, Y, validation_data=(X_v, Y_v))
     again = _model("mse", num_iterations=10).fit(X, Y)  # the parameters at the last logged iteration
     assert model.validation_scores_[-1] == pytest.approx(again.score(X_v, Y_v), rel=1e-12)
@@ -110,7 +99,7 @@ def test_ten_digits_with_plain_gradient_descent_reach_95_percent():
 
 
 def test_categorical_predictions_probabilities_and_accuracy(backend):
-    X, Y = _problem("categorical_cross_entropy")
+    X, Y = problem("categorical_cross_entropy", m=30)
     model = _model("categorical_cross_entropy", num_iterations=200, learning_rate=1.0).fit(backend.asarray(X), backend.asarray(Y))
     proba = backend.check(model.predict_proba(backend.asarray(X)))
     assert proba.shape == (4, 30)
@@ -122,7 +111,7 @@ def test_categorical_predictions_probabilities_and_accuracy(backend):
 
 def test_regression_predictions_and_r2_match_scikit_learn(backend):
     metrics = pytest.importorskip("sklearn.metrics")
-    X, Y = _problem("mse")
+    X, Y = problem("mse", m=30)
     model = _model("mse", num_iterations=300, learning_rate=0.1).fit(backend.asarray(X), backend.asarray(Y))
     predicted = backend.check(model.predict(backend.asarray(X)))
     assert predicted.shape == (2, 30)
@@ -167,14 +156,14 @@ def test_bad_targets_are_named(loss, Y, error, message):
 
 
 def test_bad_validation_targets_are_named():
-    X, Y = _problem("categorical_cross_entropy")
+    X, Y = problem("categorical_cross_entropy", m=30)
     with pytest.raises(ValueError, match=r"validation Y_v must hold class indices in \[0, C\) = \[0, 4\)"):
         _model("categorical_cross_entropy").fit(X, Y, validation_data=(X[:, :5], np.full((1, 5), 7.0)))
 
 
 def test_labels_are_checked_on_device1_with_one_read():
     device1 = array_api_strict.Device("device1")
-    X, Y = _problem("categorical_cross_entropy")
+    X, Y = problem("categorical_cross_entropy", m=30)
     with pytest.raises(ValueError, match=r"got values \[9.0\] outside it"):
         _model("categorical_cross_entropy").fit(array_api_strict.asarray(X, device=device1),
                                                 array_api_strict.asarray(np.where(Y == 3, 9.0, Y), device=device1))
@@ -183,9 +172,9 @@ def test_labels_are_checked_on_device1_with_one_read():
 # ---------------------------------------------------------------- checkpoints
 
 
-@pytest.mark.parametrize("loss", OUTPUTS)
+@pytest.mark.parametrize("loss", nnxp.LOSSES)
 def test_every_loss_round_trips_through_a_checkpoint(tmp_path, loss):
-    X, Y = _problem(loss)
+    X, Y = problem(loss, m=30)
     model = _model(loss, momentum=0.9).fit(X, Y, validation_data=(X, Y))
     loaded = nnxp.load(model.save(tmp_path / "model.npz"))
     assert (loaded.loss, loaded.activations) == (loss, model.activations)
@@ -258,7 +247,7 @@ def test_a_checkpoint_whose_loss_disagrees_is_refused(tmp_path):
     from nnxp.checkpoint import read_checkpoint
     from nnxp.loading import restore
 
-    X, Y = _problem("mse")
+    X, Y = problem("mse", m=30)
     saved = read_checkpoint(_model("mse").fit(X, Y).save(tmp_path / "model.npz"))
     with pytest.raises(nnxp.CheckpointError, match="and loss 'mse', not"):
         restore(saved, config={**saved.config, "loss": "categorical_cross_entropy"})

@@ -1,76 +1,19 @@
-"""Optimizers and schedules: torch.optim as the oracle, the course's functions against their
-formulas, decay, exact resumes, bad settings."""
+"""Optimizers and schedules: the course's functions against their formulas, decay, exact resumes,
+bad settings. Every optimizer's trajectory against torch.optim is in tests/test_registries.py."""
 
 import math
 
 import numpy as np
 import pytest
+from oracles import problem
 
 import nnxp
 from nnxp.optimizers import get_optimizer, make_optimizer
 
-OUTPUTS = {"binary_cross_entropy": 1, "categorical_cross_entropy": 3}
-
-
-def _problem(loss, m=40, seed=0):
-    rng = np.random.default_rng(seed)
-    X = rng.standard_normal((4, m))
-    if loss == "binary_cross_entropy":
-        return X, (X[0:1] - X[1:2] > 0).astype(float)
-    return X, np.argmax(X[:3], axis=0)[None, :].astype(float)
-
-
-def _torch_trajectory(optimizer_class, settings, loss, X, Y, dims, steps):
-    """Costs before each step and the final parameters of the same relu network under torch.optim."""
-    torch = pytest.importorskip("torch")
-    F = torch.nn.functional
-    start = nnxp.initialize_parameters(dims, seed=0)
-    P = {key: torch.tensor(value, requires_grad=True) for key, value in start.items()}
-    optimizer = optimizer_class(list(P.values()), **settings)
-    Xt, Yt, costs, L = torch.tensor(X), torch.tensor(Y), [], len(dims) - 1
-    for _ in range(steps):
-        optimizer.zero_grad()
-        A = Xt
-        for l in range(1, L + 1):
-            Z = P[f"W{l}"] @ A + P[f"b{l}"]
-            A = torch.relu(Z)
-        if loss == "binary_cross_entropy":
-            J = F.binary_cross_entropy_with_logits(Z, Yt)
-        else:
-            J = F.cross_entropy(Z.T, Yt[0].long())
-        J.backward()
-        optimizer.step()
-        costs.append(float(J.detach()))
-    return costs, {key: value.detach().numpy() for key, value in P.items()}
-
-
-ORACLES = [
-    ("adam", "Adam", {"beta1": 0.8, "beta2": 0.99, "epsilon": 1e-7},
-     lambda lr: {"lr": lr, "betas": (0.8, 0.99), "eps": 1e-7}),
-    ("rmsprop", "RMSprop", {"beta": 0.85, "epsilon": 1e-6}, lambda lr: {"lr": lr, "alpha": 0.85, "eps": 1e-6}),
-]
-
-
-@pytest.mark.parametrize("loss", OUTPUTS)
-@pytest.mark.parametrize("name, torch_name, settings, torch_settings", ORACLES, ids=["adam", "rmsprop"])
-def test_trajectories_equal_torch_optim(backend, loss, name, torch_name, settings, torch_settings):
-    torch = pytest.importorskip("torch")
-    X, Y = _problem(loss)
-    dims = [4, 6, 5, OUTPUTS[loss]]
-    optimizer = nnxp.OPTIMIZERS[name](**settings)
-    model = nnxp.NeuralNetwork(dims, learning_rate=0.01, num_iterations=15, cost_every=1, optimizer=optimizer)
-    model.fit(backend.asarray(X), backend.asarray(Y))
-    costs, parameters = _torch_trajectory(getattr(torch.optim, torch_name), torch_settings(0.01), loss, X, Y,
-                                          dims, 15)
-    np.testing.assert_allclose(model.costs_, costs, rtol=1e-9)
-    for key, value in parameters.items():
-        np.testing.assert_allclose(backend.check(model.parameters_[key]), value, rtol=1e-9, atol=1e-12, err_msg=key)
-    assert model.steps_done_ == 15
-
 
 def test_adam_counts_updates_over_mini_batches():
     """t counts mini-batches: 3 epochs of 4 batches end at t = 12, as 12 calls of the course's function."""
-    X, Y = _problem("binary_cross_entropy")
+    X, Y = problem("binary_cross_entropy", n_x=4, m=40)
     model = nnxp.NeuralNetwork([4, 3, 1], optimizer="adam", learning_rate=0.01, num_iterations=3, batch_size=10)
     model.fit(X, Y)
     parameters = nnxp.initialize_parameters([4, 3, 1], seed=0)
@@ -145,7 +88,7 @@ def test_schedule_lr_decay(epoch, interval, expected):
 
 @pytest.mark.parametrize("interval", [None, 3])
 def test_decay_in_the_model_follows_the_schedule(interval):
-    X, Y = _problem("binary_cross_entropy")
+    X, Y = problem("binary_cross_entropy", n_x=4, m=40)
     model = nnxp.NeuralNetwork([4, 3, 1], learning_rate=0.5, num_iterations=10, decay_rate=0.3,
                                decay_interval=interval).fit(X, Y)
     parameters = nnxp.initialize_parameters([4, 3, 1], seed=0)
@@ -166,7 +109,7 @@ RESUMABLE = [("gd", {}), ("momentum", {}), ("rmsprop", {}), ("adam", {}),
 
 @pytest.mark.parametrize("optimizer, extra", RESUMABLE, ids=["gd", "momentum", "rmsprop", "adam", "adam-dropout-decay"])
 def test_ten_and_ten_epochs_equal_twenty_for_every_optimizer(tmp_path, optimizer, extra):
-    X, Y = _problem("categorical_cross_entropy", m=50)
+    X, Y = problem("categorical_cross_entropy", n_x=4, m=50, n_L=3)
     settings = dict(optimizer=optimizer, learning_rate=0.01, batch_size=16, cost_every=3, **extra)
     straight = nnxp.NeuralNetwork([4, 8, 6, 3], num_iterations=20, **settings).fit(X, Y)
     first = nnxp.NeuralNetwork([4, 8, 6, 3], num_iterations=10, **settings).fit(X, Y)
@@ -182,7 +125,7 @@ def test_ten_and_ten_epochs_equal_twenty_for_every_optimizer(tmp_path, optimizer
 
 
 def test_the_file_holds_adams_two_moments(tmp_path):
-    X, Y = _problem("binary_cross_entropy")
+    X, Y = problem("binary_cross_entropy", n_x=4, m=40)
     path = nnxp.NeuralNetwork([4, 3, 1], optimizer="adam", num_iterations=3).fit(X, Y).save(tmp_path / "m.npz")
     with np.load(path) as data:
         assert {"velocity_dW1", "squared_dW1", "velocity_db2", "squared_db2"} <= set(data.files)
@@ -191,7 +134,7 @@ def test_the_file_holds_adams_two_moments(tmp_path):
 
 
 def test_resuming_with_another_optimizer_starts_its_state_afresh():
-    X, Y = _problem("binary_cross_entropy")
+    X, Y = problem("binary_cross_entropy", n_x=4, m=40)
     model = nnxp.NeuralNetwork([4, 3, 1], momentum=0.9, num_iterations=5).fit(X, Y)
     model.optimizer, model.momentum = nnxp.Adam(), 0.0
     model.fit(X, Y, resume=True)

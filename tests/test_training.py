@@ -1,20 +1,17 @@
 """NeuralNetwork's training options: mini-batches, momentum, L2, validation data, resume."""
 
 import itertools
+from functools import partial
 
 import numpy as np
 import pytest
+from oracles import problem
 
 import nnxp
 
 LAYERS = [4, 5, 3, 1]
 ACTIVATIONS = ["tanh", "tanh", "sigmoid"]
-
-
-def _problem(m=23, seed=0):
-    rng = np.random.default_rng(seed)
-    X = rng.standard_normal((4, m))
-    return X, (X[0:1] - X[2:3] > 0).astype(float)
+_problem = partial(problem, "binary_cross_entropy", n_x=4, m=23)
 
 
 def _reference(X, Y, epochs, *, batch_size=None, momentum=0.0, l2=0.0, lr=0.3, seed=0):

@@ -8,10 +8,9 @@ import csv
 import io
 from pathlib import Path
 
-import numpy as np
 
 from .. import tabular
-from ..backend import to_numpy
+from ..backend import namespace, to_numpy
 from ..loading import load
 from .data import check_width, data_options, model_split, read_array, source
 from .options import backend_options
@@ -33,8 +32,8 @@ def _probabilities(model, X, classes):
     """``(names, rows)`` of the class probabilities: of class 1 alone for a binary model, unless the
     CSV's two labels are known, then of each."""
     P = to_numpy(model.predict_proba(X))
-    if classes is not None and P.shape[0] == 1:
-        P = np.concatenate([1 - P, P])
+    if classes is not None:  # every class its column: the loss says how (binary: 1 - P, then P)
+        P = model.loss_object.probabilities(namespace(P), P)
     return _columns("probability", P.shape[0], classes), P
 
 
