@@ -115,7 +115,8 @@ class NeuralNetwork:
     2 ``cost_every``, ...: those values, taken before that iteration's update (with
     mini-batches: the per-sample mean over the epoch), are ``costs_``. Fitted: ``parameters_``
     (``W{l} (n[l], n[l-1])``, ``b{l} (n[l], 1)``), ``optimizer_state_``, ``costs_``,
-    ``validation_costs_``, ``validation_scores_``, ``iterations_done_``, ``best_iteration_``.
+    ``validation_costs_``, ``validation_scores_``, ``iterations_done_``, ``best_iteration_``: views of
+    ``state_``, the one :class:`~nnxp.training.TrainingState` that ``fit`` leaves and checkpoints carry.
 
     The constructor checks every argument: ValueError naming it for a value out of range or not
     among the choices, TypeError for a wrong type. The methods check the data: ValueError for ``X``
