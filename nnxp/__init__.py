@@ -7,6 +7,8 @@ layer and its cost are a loss of :data:`LOSSES` (binary and categorical cross-en
 squared error).
 """
 
+import array_api_compat
+
 from ._version import __version__  # pyproject.toml reads it from nnxp._version
 
 from .activations import ACTIVATIONS
@@ -51,7 +53,7 @@ from .optimizers import (
     update_parameters_with_adam,
     update_parameters_with_momentum,
 )
-from .model_engines import is_dask_array, register_engine
+from .model_engines import register_engine
 from .search import search
 from .training import DeviceMemoryError, TrainingDivergedError
 
@@ -63,7 +65,7 @@ def _dask_engine():
     return distributed.ENGINE
 
 
-register_engine(is_dask_array, _dask_engine)  # the package wires its edges in: the model imports none
+register_engine(array_api_compat.is_dask_array, _dask_engine)  # the package wires its edges in: the model imports none
 
 __all__ = [
     "ACTIVATIONS",

@@ -15,8 +15,6 @@ wires the package together (``nnxp/__init__.py`` registers the Dask engine of
 a new engine is one class and one registration.
 """
 
-import array_api_compat
-
 from .inputs import fitted_parameters, prepare_validation, prepare_X, prepare_XY
 from .kernels import _model_forward
 from .step import compiled, forward_cost
@@ -66,8 +64,3 @@ class LocalEngine:
 
 
 LOCAL = LocalEngine()
-
-
-def is_dask_array(X):
-    """Whether ``X`` is a Dask array (the test the Dask engine is registered with)."""
-    return array_api_compat.is_dask_array(X)

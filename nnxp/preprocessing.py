@@ -105,8 +105,11 @@ class Preprocessing(Mapping):
         if rule == "scalar":
             return shape == ()
         if rule in ("features", "names"):
-            n_x = self._arrays["mean"].shape[0] if self._arrays["mean"].ndim else -1
-            return shape == ((n_x, 1) if rule == "features" else (n_x,)) if "mean" in self._arrays else len(shape) == 1
+            mean = self._arrays.get("mean")
+            if mean is None:  # names without statistics: any one row of them
+                return len(shape) == 1
+            n_x = mean.shape[0] if mean.ndim else -1
+            return shape == ((n_x, 1) if rule == "features" else (n_x,))
         if rule == "classes":
             return len(shape) == 1
         target = self._arrays["target_mean"].shape

@@ -199,13 +199,12 @@ def diverged(cost, when, settings, runner):
     """The :class:`TrainingDivergedError` of a cost that ``when`` (e.g. "at iteration 7") left the
     guard's bounds: its advice is to standardize features the runner found unscaled, else a smaller
     learning rate."""
-    advice = (f"{runner.unscaled}: standardize them first" if getattr(runner, "unscaled", None)
-              else "try a smaller learning rate")
+    advice = f"{runner.unscaled}: standardize them first" if runner.unscaled else "try a smaller learning rate"
     return TrainingDivergedError(f"the cost became {cost:g} {when} with learning_rate={settings.learning_rate}; "
                                  f"training diverged, {advice}")
 
 
-def read_cost(cost, epoch, settings, state, loss, runner=None):
+def read_cost(cost, epoch, settings, state, loss, runner):
     """The cost as a Python float (a host synchronisation); raises :func:`diverged`'s error when it is
     not finite or exceeds :func:`divergence_bound`."""
     cost = float(cost)

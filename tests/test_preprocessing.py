@@ -32,6 +32,13 @@ def test_a_preprocessing_that_disagrees_with_itself_is_refused_naming_the_array(
         Preprocessing(arrays)
 
 
+def test_names_without_statistics_are_one_row_of_text():
+    names = {"feature_names": np.array(["a", "b", "c"]), "target": np.array("y")}
+    assert Preprocessing(names).feature_names == ["a", "b", "c"]
+    with pytest.raises(ValueError, match=r"'feature_names' is \(1, 3\)"):
+        Preprocessing({**names, "feature_names": np.array([["a", "b", "c"]])})
+
+
 def test_it_is_checked_against_the_model_it_travels_with():
     assert Preprocessing(CSV).check_model([2, 4, 1])["target"] == "y"
     with pytest.raises(ValueError, match=r"'mean' is \(2, 1\), but a model of layer_dims \[3, 1\] needs \(3, 1\)"):
