@@ -20,9 +20,9 @@ RACERS = [("gd", 0.01), ("gd", 0.1), ("momentum", 0.1), ("adam", 0.001), ("adam"
 def race(name, learning_rate, target, epochs):
     """Train one epoch at a time; stop at the first epoch whose test accuracy reaches ``target``."""
     import nnxp
-    from nnxp.datasets import load
+    from nnxp.data.datasets import get_dataset
 
-    digits = load("digits", classes=10)
+    digits = get_dataset("digits", classes=10)
     model = nnxp.NeuralNetwork([64, 64, 10], optimizer=name, learning_rate=learning_rate, batch_size=64,
                                num_iterations=1)
     seconds, best, reached = 0.0, 0.0, None

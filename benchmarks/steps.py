@@ -9,9 +9,9 @@ parameters for the next call as training does; ``sync(result)`` waits for the de
 import functools
 
 from nnxp import loops
-from nnxp.kernels import update_parameters
-from nnxp.losses import LOSSES
-from nnxp.step import value_and_grad
+from nnxp.core.kernels import update_parameters
+from nnxp.core.losses import LOSSES
+from nnxp.core.step import value_and_grad
 
 from .backends import get_backend, require
 from .config import LEARNING_RATE
@@ -20,7 +20,7 @@ LOSS = LOSSES["binary_cross_entropy"]  # the problems' sigmoid output
 
 
 def train_step(xp, activations, parameters, X, Y):
-    """The body of ``NeuralNetwork.fit``: :func:`nnxp.step.value_and_grad` (forward, the cost from
+    """The body of ``NeuralNetwork.fit``: :func:`nnxp.core.step.value_and_grad` (forward, the cost from
     ZL left on the device, backward without dA0), then the gradient-descent update.
     Returns ``(parameters, cost)``."""
     J, grads = value_and_grad(xp, X, Y, parameters, activations, LOSS)

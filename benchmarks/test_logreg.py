@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import nnxp
-from nnxp.step import value_and_grad
+from nnxp.core.step import value_and_grad
 
 from .backends import get_backend
 from .config import LOGREG_SIZES, LOOP_ROUNDS

@@ -9,10 +9,11 @@ squared error).
 
 import array_api_compat
 
+from . import _moved
 from ._version import __version__  # pyproject.toml reads it from nnxp._version
 
-from .activations import ACTIVATIONS
-from .backend import (
+from .core.activations import ACTIVATIONS
+from .core.backend import (
     BackendUnavailableError,
     backend_info,
     get_namespace,
@@ -20,10 +21,10 @@ from .backend import (
     to_backend,
     to_numpy,
 )
-from .checkpoint import CheckpointError
+from .model.checkpoint import CheckpointError
 from .gradcheck import gradient_check
-from .init import initialize_parameters
-from .kernels import (
+from .core.initialization import initialize_parameters
+from .core.kernels import (
     compute_cost,
     compute_cost_from_logits,
     linear_activation_backward,
@@ -35,12 +36,12 @@ from .kernels import (
     softmax,
     update_parameters,
 )
-from .losses import LOSSES, one_hot
-from .loading import load
-from .model import NeuralNetwork
-from .optim import random_mini_batches
-from .penalties import add_l2_gradients, l2_cost
-from .optimizers import (
+from .core.losses import LOSSES, one_hot
+from .model.loading import load
+from .model.network import NeuralNetwork
+from .training.batches import random_mini_batches
+from .core.penalties import add_l2_gradients, l2_cost
+from .core.optimizers import (
     OPTIMIZERS,
     Adam,
     GradientDescent,
@@ -53,19 +54,20 @@ from .optimizers import (
     update_parameters_with_adam,
     update_parameters_with_momentum,
 )
-from .model_engines import register_engine
-from .search import search
-from .training import DeviceMemoryError, TrainingDivergedError
+from .model.engines import register_engine
+from .model.grid_search import search
+from .training.loop import DeviceMemoryError, TrainingDivergedError
 
 
 def _dask_engine():
     """The engine of Dask arrays, imported when the first ones arrive (Dask is an optional extra)."""
-    from . import distributed
+    from .dask import runner
 
-    return distributed.ENGINE
+    return runner.ENGINE
 
 
 register_engine(array_api_compat.is_dask_array, _dask_engine)  # the package wires its edges in: the model imports none
+_moved.install()  # nnxp 0.1's module paths (nnxp.kernels, ...) still import, with a DeprecationWarning
 
 __all__ = [
     "ACTIVATIONS",

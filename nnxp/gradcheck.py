@@ -8,10 +8,10 @@ import math
 
 import array_api_compat
 
-from .backend import namespace, to_numpy
-from .losses import loss_for_output
-from .penalties import penalties_of
-from .step import forward_cost, value_and_grad
+from .core.backend import namespace, to_numpy
+from .core.losses import loss_for_output
+from .core.penalties import penalties_of
+from .core.step import forward_cost, value_and_grad
 
 
 def _cost(xp, parameters, X, Y, activations, loss, l2):

@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 
 import nnxp
-from nnxp.backend import backend_info
+from nnxp.core.backend import backend_info
 
 CAT_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "catvnoncat"
 

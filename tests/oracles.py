@@ -208,15 +208,18 @@ def torch_gradients(loss, params, X, Y, activations):
     return float(J.detach()), {"d" + key: value.grad.numpy() for key, value in P.items()}
 
 
-def torch_trajectory(optimizer, loss, X, Y, dims, steps, learning_rate):
+def torch_trajectory(optimizer, loss, X, Y, dims, steps, learning_rate, torch_name=None, weight_decay=0.0):
     """Costs before each step and the final parameters of the relu network ``dims`` (started from
-    ``nnxp.initialize_parameters(dims, seed=0)``) under the torch.optim row of ``optimizer``;
-    ``Y`` as :func:`problem` gives it."""
+    ``nnxp.initialize_parameters(dims, seed=0)``) under the torch.optim row of ``optimizer`` (or its
+    settings in the torch optimizer ``torch_name``, e.g. AdamW); ``Y`` as :func:`problem` gives it.
+    ``weight_decay`` is torch's, on the W's only (the b's in a group without it)."""
     torch = require_torch()
     row = oracle_row("OPTIMIZER_ORACLES", optimizer)
     P = {key: torch.tensor(value, requires_grad=True)
          for key, value in nnxp.initialize_parameters(dims, seed=0).items()}
-    step = getattr(torch.optim, row.torch_name)(list(P.values()), **row.torch_settings(learning_rate))
+    groups = [{"params": [P[key] for key in P if key[0] == "W"], "weight_decay": weight_decay},
+              {"params": [P[key] for key in P if key[0] == "b"], "weight_decay": 0.0}]
+    step = getattr(torch.optim, torch_name or row.torch_name)(groups, **row.torch_settings(learning_rate))
     cost = oracle_row("LOSS_ORACLES", loss).cost
     Xt, Yt, activations = torch.tensor(X), torch.tensor(training_form(loss, Y, dims[-1])), ["relu"] * (len(dims) - 1)
     costs = []

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import nnxp
-from nnxp import backend as backend_module
+from nnxp.core import backend as backend_module
 
 
 def test_namespace_of_mixed_libraries_is_a_type_error():

@@ -13,12 +13,12 @@ import numpy as np
 import pytest
 
 import nnxp
-from nnxp import npz
-from nnxp.checkpoint import CheckpointError, read_checkpoint
-from nnxp.loading import restore
-from nnxp.datasets import load as load_dataset
+from nnxp.model import npz
+from nnxp.model.checkpoint import CheckpointError, read_checkpoint
+from nnxp.model.loading import restore
+from nnxp.data.datasets import get_dataset
 
-FLOWER = load_dataset("flower")
+FLOWER = get_dataset("flower")
 
 
 def _model(iterations=50, **kwargs):
@@ -291,9 +291,9 @@ KILLED_MID_SAVE = """
 import os, signal, sys
 import numpy as np
 import nnxp
-from nnxp.datasets import load
+from nnxp.data.datasets import get_dataset
 
-flower = load("flower")
+flower = get_dataset("flower")
 model = nnxp.NeuralNetwork([2, 4, 1], num_iterations=5).fit(flower.X_train, flower.Y_train)
 
 def killed(file, **arrays):  # half the zip written, then the process is gone
@@ -466,7 +466,7 @@ def test_the_field_lists_cover_the_metadata(rich):
     with np.load(rich[0]) as data:
         meta = json.loads(str(data["metadata"]))
     assert set(meta) == {*FIELDS, "preprocessing"}
-    assert set(meta["config"]) == {*CONFIG_KEYS, "tol"}
+    assert set(meta["config"]) == {*CONFIG_KEYS, "tol", "weight_decay"}
 
 
 @pytest.mark.parametrize("field", FIELDS)

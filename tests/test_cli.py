@@ -13,7 +13,7 @@ import pytest
 from test_plots import assert_real_png
 
 import nnxp
-from nnxp.datasets import load
+from nnxp.data.datasets import get_dataset
 
 FLOWER_RUN = ["--dataset", "flower", "--layers", "4", "--activation", "tanh", "--lr", "1.2",
               "--init", "scaled", "--seed", "1"]
@@ -65,7 +65,7 @@ def test_train_prints_the_notes_costs_and_no_bar_off_a_terminal(flower_run):
 def test_the_checkpoint_is_the_trained_model(flower_run):
     out, _ = flower_run
     model = nnxp.load(out / "model.npz")
-    split = load("flower")
+    split = get_dataset("flower")
     metrics = json.loads((out / "metrics.json").read_text())
     assert model.score(split.X_test, split.Y_test) == metrics["test_accuracy"]
     assert model.learning_rate == 1.2 and model.activations == ["tanh", "sigmoid"]
@@ -81,7 +81,7 @@ def test_evaluate_reports_the_accuracy_of_metrics_json(flower_run):
 
 def test_evaluate_and_predict_read_npy_and_csv_inputs(flower_run, tmp_path):
     out, _ = flower_run
-    split = load("flower")
+    split = get_dataset("flower")
     np.save(tmp_path / "X.npy", split.X_test)
     np.savetxt(tmp_path / "Y.csv", split.Y_test, delimiter=",")
     evaluated = _ok("evaluate", out / "model.npz", "--input", tmp_path / "X.npy", "--labels", tmp_path / "Y.csv")
@@ -96,7 +96,7 @@ def test_evaluate_and_predict_read_npy_and_csv_inputs(flower_run, tmp_path):
 def test_predict_prints_csv_for_a_dataset(flower_run):
     out, _ = flower_run
     lines = _ok("predict", out / "model.npz", "--dataset", "flower").stdout.splitlines()
-    assert lines[0] == "prediction,probability" and len(lines) == 1 + load("flower").X_test.shape[1]
+    assert lines[0] == "prediction,probability" and len(lines) == 1 + get_dataset("flower").X_test.shape[1]
 
 
 def _arrays(path):
@@ -225,7 +225,7 @@ def test_the_console_script_runs():
 def test_raw_unscaled_inputs_give_results_without_warnings(flower_run, tmp_path):
     """Features a million times what the model saw (one row a millionth): numbers out, nothing on stderr."""
     out, _ = flower_run
-    flower = load("flower")
+    flower = get_dataset("flower")
     X = flower.X_test * np.array([[1e6], [1e-6]])
     np.save(tmp_path / "X.npy", X)
     np.save(tmp_path / "Y.npy", flower.Y_test)
@@ -243,7 +243,7 @@ def test_warnings_are_one_line_each_and_numpys_runtime_warnings_none(monkeypatch
 
     from nnxp import cli
 
-    raw = load("breast_cancer", standardize=False)
+    raw = get_dataset("breast_cancer", standardize=False)
 
     def unscaled(args):
         np.log(np.zeros(1))  # RuntimeWarning: divide by zero

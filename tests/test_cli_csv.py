@@ -13,7 +13,7 @@ import pytest
 from test_cli import _ok, nnxp_command
 
 import nnxp
-from nnxp.datasets import load
+from nnxp.data.datasets import get_dataset
 
 pandas = pytest.importorskip("pandas")
 sk_datasets = pytest.importorskip("sklearn.datasets")
@@ -110,13 +110,13 @@ def test_a_built_in_data_sets_scaling_travels_with_the_model(tmp_path):
     """Trained on breast cancer (standardized by the run), evaluated on raw features: the same accuracy."""
     _ok("train", "--dataset", "breast_cancer", "--layers", 8, "--iterations", 300, "--lr", 0.1, "--out", tmp_path)
     metrics = json.loads((tmp_path / "metrics.json").read_text())
-    raw = load("breast_cancer", standardize=False)
+    raw = get_dataset("breast_cancer", standardize=False)
     np.save(tmp_path / "X.npy", raw.X_test)
     np.save(tmp_path / "Y.npy", raw.Y_test)
     line = _ok("evaluate", tmp_path / "model.npz", "--input", tmp_path / "X.npy", "--labels",
                tmp_path / "Y.npy").stdout
     assert line.startswith(f"input: accuracy {metrics['test_accuracy']:.1%}") and metrics["test_accuracy"] > 0.9
-    standardized = load("breast_cancer")  # what the loader gives: the same numbers the run trained on
+    standardized = get_dataset("breast_cancer")  # what the loader gives: the same numbers the run trained on
     np.testing.assert_allclose(nnxp.load(tmp_path / "model.npz").score(standardized.X_test, standardized.Y_test),
                                metrics["test_accuracy"])
 
@@ -205,7 +205,7 @@ def test_sigterm_saves_a_checkpoint_and_prints_a_complete_resume_command(tmp_pat
 
 def test_out_of_memory_is_one_line(monkeypatch, capsys):
     from nnxp import cli
-    from nnxp.training import DeviceMemoryError
+    from nnxp.training.loop import DeviceMemoryError
 
     def exhausted(args):
         raise DeviceMemoryError("out of memory on cuda:0 training layer_dims=[2, 1] ...")
@@ -245,7 +245,7 @@ def test_a_csv_pattern_that_matches_nothing_or_a_malformed_file_says_so(pattern,
 
 
 def test_a_csv_pattern_with_brackets_trains_on_the_files_it_matches(parts, tmp_path):
-    """``[12]`` is a pattern as ``*`` and ``?`` are (nnxp.tabular_dask.is_glob): Dask reads what it matches."""
+    """``[12]`` is a pattern as ``*`` and ``?`` are (nnxp.data.out_of_core.is_glob): Dask reads what it matches."""
     _ok("train", "--csv", parts / "part-[12].csv", "--target", "target", "--layers", 4, "--iterations", 5,
         "--out", tmp_path)
     metrics = json.loads((tmp_path / "metrics.json").read_text())

@@ -206,3 +206,24 @@ def test_a_csv_pattern_of_too_few_rows_to_hold_out_a_test_split_says_so(tmp_path
         (tmp_path / f"part-{part}.csv").write_text(f"a,b,y\n{part},2,{part - 1}\n")
     fails(capsys, "train", "--csv", tmp_path / "part-*.csv", "--target", "y", "--iterations", 3, "--out",
           tmp_path / "run", message="holding out 0.2 of m=2 samples leaves an empty part: too few samples")
+
+
+def test_the_progress_bar_advances_by_the_epochs_of_each_call(capsys):
+    """JAX runs the epochs between two logged costs in one call: the bar takes them at once, and the
+    notes' printout still names the logged iterations."""
+    import io
+
+    from tqdm import tqdm
+
+    from nnxp.cli.fitting import Progress
+
+    progress = Progress(nnxp.NeuralNetwork([2, 1], num_iterations=12), print_every=5)
+    progress.bar.close()
+    progress.bar = tqdm(total=12, file=io.StringIO())  # drawn, as on a terminal
+    for done, cost in [(1, 0.7), (5, 0.7), (6, 0.6), (10, 0.6), (11, 0.5), (12, 0.5)]:
+        progress(done, cost)
+    assert progress.bar.n == 12
+    progress.close()
+    printed = [line for line in capsys.readouterr().out.splitlines() if line.startswith("Cost")]
+    assert printed == ["Cost after iteration 0: 0.700000", "Cost after iteration 5: 0.600000",
+                       "Cost after iteration 10: 0.500000"]

@@ -9,7 +9,7 @@ from test_cli import _ok, nnxp_command
 from test_plots import assert_real_png
 
 import nnxp
-from nnxp.datasets import load
+from nnxp.data.datasets import get_dataset
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +26,7 @@ def test_ten_digits_train_a_softmax_network(digits_run):
     assert metrics["activations"] == ["relu", "softmax"]
     assert metrics["test_accuracy"] >= 0.95
     assert_real_png(digits_run / "learning_curve.png")
-    split = load("digits", classes=10)
+    split = get_dataset("digits", classes=10)
     assert nnxp.load(digits_run / "model.npz").score(split.X_test, split.Y_test) == metrics["test_accuracy"]
 
 
@@ -38,7 +38,7 @@ def test_evaluate_and_predict_take_the_models_classes(digits_run):
     lines = _ok("predict", digits_run / "model.npz", "--dataset", "digits").stdout.splitlines()
     assert lines[0] == "prediction," + ",".join(f"probability_{c}" for c in range(10))
     table = np.array([line.split(",") for line in lines[1:]], dtype=float)
-    split = load("digits", classes=10)
+    split = get_dataset("digits", classes=10)
     assert table.shape == (split.X_test.shape[1], 11)
     np.testing.assert_array_equal(table[:, 0], table[:, 1:].argmax(axis=1))
     np.testing.assert_allclose(table[:, 1:].sum(axis=1), 1.0, atol=1e-5)

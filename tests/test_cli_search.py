@@ -8,7 +8,7 @@ import pytest
 from test_cli import nnxp_command
 from test_plots import assert_real_png
 
-from nnxp.plots import search_results
+from nnxp.cli.plots import search_results
 
 
 def test_search_ranks_a_grid_on_a_validation_split(tmp_path):

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 import nnxp
-import nnxp.step
-import nnxp.training
-from nnxp.datasets import load
+import nnxp.core.step
+import nnxp.training.loop
+from nnxp.data.datasets import get_dataset
 
 SETTINGS = dict(optimizer="adam", learning_rate=0.01, batch_size=100, keep_prob=0.8, l2=0.1, decay_rate=0.1,
                 num_iterations=6, cost_every=2, seed=4)
@@ -20,20 +20,20 @@ SETTINGS = dict(optimizer="adam", learning_rate=0.01, batch_size=100, keep_prob=
 def traced(monkeypatch):
     """Counts the calls of the step's Python function: once per step eagerly, once per trace compiled
     (the compiled steps of earlier tests forgotten)."""
-    monkeypatch.setattr(nnxp.step, "_COMPILED", OrderedDict())
+    monkeypatch.setattr(nnxp.core.step, "_COMPILED", OrderedDict())
     calls = []
-    original = nnxp.step.update_step
+    original = nnxp.core.step.update_step
 
     def counted(*args, **kwargs):
         calls.append(1)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(nnxp.step, "update_step", counted)
+    monkeypatch.setattr(nnxp.core.step, "update_step", counted)
     return calls
 
 
 def _digits():
-    digits = load("digits", classes=10)
+    digits = get_dataset("digits", classes=10)
     return digits.X_train[:, :450], digits.Y_train[:, :450]  # 5 batches: 4 of 100 and one of 50
 
 
@@ -77,7 +77,7 @@ def test_torch_compile_when_asked_gives_the_eager_results():
 
 def test_a_failing_torch_compile_falls_back_with_a_warning(monkeypatch):
     torch = pytest.importorskip("torch")
-    monkeypatch.setattr(nnxp.step, "_COMPILED", OrderedDict())  # not a step compiled before
+    monkeypatch.setattr(nnxp.core.step, "_COMPILED", OrderedDict())  # not a step compiled before
 
     def broken(fn):
         def fail(*args):
@@ -151,13 +151,27 @@ def test_jax_runs_the_epochs_between_logged_costs_in_one_call_with_the_eager_res
         np.testing.assert_allclose(np.asarray(resumed.parameters_[key]), np.asarray(value), rtol=1e-12, atol=1e-15)
 
 
-def test_with_a_progress_callback_every_epoch_is_its_own_call():
+def test_a_progress_callback_advances_per_fused_call_and_keeps_the_fused_results():
+    """``nnxp train``'s bar no longer turns JAX's fused epochs off: it hears of them once per call."""
     jax = pytest.importorskip("jax")
     X, Y = (jax.numpy.asarray(a) for a in _digits())
     seen = []
-    nnxp.NeuralNetwork([64, 16, 10], num_iterations=7, cost_every=5).fit(
-        X, Y, progress=lambda done, cost: seen.append(done))
-    assert seen == [1, 2, 3, 4, 5, 6, 7]
+    settings = dict(num_iterations=12, cost_every=5)
+    model = nnxp.NeuralNetwork([64, 16, 10], **settings).fit(X, Y, progress=lambda done, cost: seen.append(
+        (done, cost)))
+    silent = nnxp.NeuralNetwork([64, 16, 10], **settings).fit(X, Y)
+    assert [done for done, _ in seen] == [1, 5, 6, 10, 11, 12]  # epoch 0, 1-4 fused, 5, 6-9 fused, 10, 11
+    assert [cost for _, cost in seen] == [model.costs_[0]] * 2 + [model.costs_[1]] * 2 + [model.costs_[2]] * 2
+    for key, value in silent.parameters_.items():
+        np.testing.assert_array_equal(np.asarray(model.parameters_[key]), np.asarray(value))
+
+
+def test_a_progress_callback_can_stop_after_a_fused_call():
+    jax = pytest.importorskip("jax")
+    X, Y = (jax.numpy.asarray(a) for a in _digits())
+    model = nnxp.NeuralNetwork([64, 16, 10], num_iterations=20, cost_every=5).fit(
+        X, Y, progress=lambda done, cost: done >= 3)
+    assert model.iterations_done_ == 5  # epochs 1-4 ran in one call; it stopped after it
 
 
 def test_one_fused_call_runs_at_most_its_share_of_work(monkeypatch):
@@ -167,15 +181,15 @@ def test_one_fused_call_runs_at_most_its_share_of_work(monkeypatch):
     X, Y = (jax.numpy.asarray(a) for a in _digits())
     settings = dict(optimizer="adam", learning_rate=0.01, num_iterations=23, cost_every=10, seed=4)
     whole = nnxp.NeuralNetwork([64, 16, 10], **settings).fit(X, Y)
-    ran, original = [], nnxp.training.LocalRunner.cost_free_epochs
+    ran, original = [], nnxp.training.loop.LocalRunner.cost_free_epochs
 
     def spied(self, *args):
         result = original(self, *args)
         ran.append(result[2])
         return result
 
-    monkeypatch.setattr(nnxp.training.LocalRunner, "cost_free_epochs", spied)
-    monkeypatch.setattr(nnxp.training, "FUSED_MULTIPLY_ADDS", 3 * (3 * 450 * (64 * 16 + 16 * 10)))  # 3 epochs
+    monkeypatch.setattr(nnxp.training.loop.LocalRunner, "cost_free_epochs", spied)
+    monkeypatch.setattr(nnxp.training.loop, "FUSED_MULTIPLY_ADDS", 3 * (3 * 450 * (64 * 16 + 16 * 10)))  # 3 epochs
     capped = nnxp.NeuralNetwork([64, 16, 10], **settings).fit(X, Y)
     assert ran == [3, 3, 3, 3, 3, 3, 2]
     for key, value in whole.parameters_.items():

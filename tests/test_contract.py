@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 import nnxp
-from nnxp import model_engines
-from nnxp.config import TrainingConfig
-from nnxp.training import TrainingState
+from nnxp.model import engines as model_engines
+from nnxp.training.config import TrainingConfig
+from nnxp.training.loop import TrainingState
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -25,13 +25,13 @@ def _problem(m=40):
 
 def test_training_reads_a_frozen_config_built_once_per_fit(monkeypatch):
     seen = []
-    original = nnxp.model.train
+    original = nnxp.model.network.train
 
     def spy(runner, state, config, loss, progress):
         seen.append(config)
         return original(runner, state, config, loss, progress)
 
-    monkeypatch.setattr(nnxp.model, "train", spy)
+    monkeypatch.setattr(nnxp.model.network, "train", spy)
     model = nnxp.NeuralNetwork([3, 4, 1], optimizer="adam", l2=0.5, keep_prob=0.9, num_iterations=3).fit(*_problem())
     (config,) = seen
     assert isinstance(config, TrainingConfig) and config.loss is model.loss_object
@@ -44,7 +44,7 @@ def test_training_reads_a_frozen_config_built_once_per_fit(monkeypatch):
     ("num_iterations", -1, ValueError, "num_iterations must be >= 0, got -1"),
     ("learning_rate", "fast", TypeError, "learning_rate must be a number"),
     ("tol", -0.5, ValueError, r"tol must be in \[0.0, inf\)"),
-    ("early_stopping", 0, ValueError, "early_stopping must be >= 1"),
+    ("early_stopping", 0, ValueError, "early_stopping must be None or an integer >= 1"),
 ])
 def test_a_setting_changed_after_construction_is_checked_again_at_fit(name, value, error, message):
     model = nnxp.NeuralNetwork([3, 4, 1], num_iterations=2)
@@ -108,20 +108,88 @@ def test_the_layout_check_passes():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_an_epoch_gathers_its_batches_in_one_take_per_array_whatever_the_layout(monkeypatch):
-    """Mini-batches are slices of one shuffled copy of X and Y: a column-major X (a row-major
-    table's X.T, what the scikit-learn estimators pass) is never gathered column by column."""
+@pytest.mark.parametrize("layout", ["column-major", "row-major"])
+def test_an_epoch_gathers_its_batches_in_one_contiguous_take_per_array(monkeypatch, layout):
+    """Mini-batches are slices of one shuffled copy of X and Y, gathered along the axis that is
+    contiguous in memory: a column-major X (a row-major table's X.T, what the scikit-learn estimators
+    pass) is gathered as rows of its transpose, never column by column nor through a full copy."""
     import array_api_compat.numpy as xp_numpy
 
-    from nnxp.optim import _mini_batches, shuffled_batches
+    from nnxp.training.batches import _mini_batches, shuffled_batches
 
     takes = []
     original = xp_numpy.take
-    monkeypatch.setattr(xp_numpy, "take", lambda x, index, **kw: takes.append(x.shape) or original(x, index, **kw))
+    monkeypatch.setattr(xp_numpy, "take", lambda x, index, axis: takes.append(
+        (x.shape, axis, x.flags.c_contiguous)) or original(x, index, axis=axis))
     rows = np.random.default_rng(0).standard_normal((103, 4))
-    X, Y = rows.T, (rows[:, :1].T > 0).astype(float)  # X (4, 103) column-major
+    X = rows.T if layout == "column-major" else np.ascontiguousarray(rows.T)  # X (4, 103)
+    Y = (rows[:, :1].T > 0).astype(float)
     batches = _mini_batches(xp_numpy, X, Y, 10, seed=3, epoch=2)
-    assert takes == [(4, 103), (1, 103)] and len(batches) == 11
+    gathered_X = ((103, 4), 0, True) if layout == "column-major" else ((4, 103), 1, True)
+    assert takes == [gathered_X, ((1, 103), 1, True)] and len(batches) == 11
     for (X_t, Y_t), index in zip(batches, shuffled_batches(103, 10, 3, 2)):
         np.testing.assert_array_equal(X_t, X[:, index])
         np.testing.assert_array_equal(Y_t, Y[:, index])
+        assert X_t.flags.f_contiguous == (layout == "column-major")  # each batch one block of memory
+
+
+@pytest.mark.parametrize("layout", ["column-major", "row-major"])
+def test_a_mini_batch_epoch_holds_the_data_and_one_shuffled_copy_at_most(layout):
+    """tracemalloc's peak of a one-epoch fit (batches of 256, [50, 8, 1]) over the data already held:
+    one shuffled copy of X and Y (15.6 MiB) plus the batches' small temporaries, in either layout."""
+    import tracemalloc
+
+    rows = np.random.default_rng(0).standard_normal((40_000, 50))
+    X = rows.T if layout == "column-major" else np.ascontiguousarray(rows.T)
+    Y = (X[:1] > 0).astype(float)
+    model = nnxp.NeuralNetwork([50, 8, 1], batch_size=256, num_iterations=1, cost_every=1).fit(X, Y)
+    tracemalloc.start()
+    model.fit(X, Y, resume=True)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 1.1 * (X.nbytes + Y.nbytes)
+
+
+# ---------------------------------------------------------------- one way to check arguments
+
+
+def test_every_setting_of_the_network_and_the_estimators_has_a_constraint():
+    import inspect
+
+    from nnxp.model.network import SETTINGS
+
+    arguments = set(inspect.signature(nnxp.NeuralNetwork).parameters)
+    dependent = {"layer_dims", "loss", "optimizer", "keep_prob", "backend", "device"}  # checked beside others
+    assert set(SETTINGS) == arguments - dependent
+    pytest.importorskip("sklearn")
+    from nnxp.sklearn import NeuralNetClassifier
+    from nnxp.sklearn.base import PARAMETERS
+
+    theirs = {"random_state", "verbose", "early_stopping"}  # scikit-learn's checks and plain flags
+    networks = {"backend", "device", "dtype"}  # passed to NeuralNetwork, which checks them
+    assert set(PARAMETERS) == set(NeuralNetClassifier().get_params()) - theirs - networks
+
+
+@pytest.mark.parametrize("value, error, message", [
+    (None, None, None),
+    (3, None, None),
+    (0, ValueError, r"batch_size must be None or an integer >= 1, got 0"),
+    (2.5, TypeError, r"batch_size must be None or an integer >= 1, got 2.5"),  # no option takes a float
+    ("3", TypeError, r"batch_size must be None or an integer >= 1, got '3'"),
+])
+def test_either_names_every_option_and_says_type_error_when_no_option_takes_the_type(value, error, message):
+    from nnxp.core.checks import Count, Either, Is
+
+    batch_size = Either(Is(None), Count(1))
+    if error is None:
+        assert batch_size(value, "batch_size") == value
+        return
+    with pytest.raises(error, match=message):
+        batch_size(value, "batch_size")
+
+
+def test_a_string_setting_out_of_its_choices_is_a_value_error():
+    from nnxp.core.checks import Count, Either, Is
+
+    with pytest.raises(ValueError, match=r"batch_size must be 'auto' or an integer >= 1, got 'big'"):
+        Either(Is("auto"), Count(1))("big", "batch_size")

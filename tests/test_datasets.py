@@ -1,4 +1,4 @@
-"""nnxp.datasets: shapes, determinism, known geometry, the course's files, every error path."""
+"""nnxp.data.datasets: shapes, determinism, known geometry, the course's files, every error path."""
 
 import re
 import sys
@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nnxp import datasets
-from nnxp.datasets import DatasetError, Split
+from nnxp.data import datasets
+from nnxp.data.datasets import DatasetError, Split
 
 CAT_DIR = Path(__file__).parents[2] / "shared" / "data" / "catvnoncat"
 needs_cat_files = pytest.mark.skipif(
@@ -227,17 +227,17 @@ def test_train_test_split_refuses_an_empty_side():
 
 @pytest.mark.parametrize("name", GENERATORS)
 def test_load_splits_generated_sets_80_20(name):
-    split = datasets.load(name, seed=2)
+    split = datasets.get_dataset(name, seed=2)
     assert isinstance(split, Split)
     assert [a.shape for a in split] == [(2, 320), (1, 320), (2, 80), (1, 80)]
     assert split.Y_train.sum() == 160 and split.Y_test.sum() == 40
     X, _ = GENERATORS[name](seed=2)
     assert sorted(np.concatenate([split.X_train[0], split.X_test[0]])) == sorted(X[0])
-    np.testing.assert_array_equal(datasets.load(name, seed=2).X_test, split.X_test)
+    np.testing.assert_array_equal(datasets.get_dataset(name, seed=2).X_test, split.X_test)
 
 
 def test_load_passes_keywords_to_the_generator():
-    split = datasets.load("circles", m=50, noise=0, factor=0.25, test_size=0.4)
+    split = datasets.get_dataset("circles", m=50, noise=0, factor=0.25, test_size=0.4)
     assert split.X_test.shape == (2, 20)
     assert set(np.round(np.hypot(*split.X_test), 12)) == {1.0, 0.25}
 
@@ -245,7 +245,7 @@ def test_load_passes_keywords_to_the_generator():
 @pytest.mark.parametrize("name", ["mnist", "Flower", "", None])
 def test_load_rejects_unknown_names_listing_the_known(name):
     with pytest.raises(ValueError, match=rf"unknown dataset {name!r}; known: flower, moons, .*digits, iris, cat"):
-        datasets.load(name)
+        datasets.get_dataset(name)
 
 
 # ---------------------------------------------------------------- scikit-learn's bundled data
@@ -328,7 +328,7 @@ def test_digits_ten_classes_split_like_sklearns_targets():
     assert set(np.unique(split.Y_train)) == set(np.unique(split.Y_test)) == set(map(float, range(10)))
     _assert_stratified(split, data.target, 0.25)
     _assert_sklearn_labels(split, data)
-    other = datasets.load("digits", classes=10, test_size=0.4, seed=3)
+    other = datasets.get_dataset("digits", classes=10, test_size=0.4, seed=3)
     _assert_stratified(other, data.target, 0.4)
     assert not np.array_equal(other.Y_test[0, :50], split.Y_test[0, :50])
 
@@ -358,7 +358,7 @@ def test_digits_rejects_positive_with_ten_classes(positive):
 def test_iris_three_standardized_stratified_classes():
     sk_datasets = pytest.importorskip("sklearn.datasets")
     data = sk_datasets.load_iris()
-    split = datasets.load("iris")
+    split = datasets.get_dataset("iris")
     _assert_standardized(split, 4)
     n_test = sum(round(0.25 * n) for n in np.bincount(data.target))  # 3 * round(12.5) = 36
     assert [a.shape for a in split] == [(4, 150 - n_test), (1, 150 - n_test), (4, n_test), (1, n_test)]
@@ -392,7 +392,7 @@ def test_missing_extra_names_the_package_to_install(monkeypatch, loader, modules
 
 @needs_cat_files
 def test_catvnoncat_matches_the_course():
-    split = datasets.load("cat", data_dir=CAT_DIR)
+    split = datasets.get_dataset("cat", data_dir=CAT_DIR)
     assert [a.shape for a in split] == [(12288, 209), (1, 209), (12288, 50), (1, 50)]
     assert all(a.dtype == np.float64 for a in split)
     assert 0 <= split.X_train.min() and split.X_train.max() <= 1

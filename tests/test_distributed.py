@@ -12,7 +12,7 @@ da = pytest.importorskip("dask.array")
 distributed = pytest.importorskip("distributed")
 
 import nnxp  # noqa: E402
-from nnxp.datasets import load  # noqa: E402
+from nnxp.data.datasets import get_dataset  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("error::UserWarning")  # no scheduler or unscaled-data warnings
 
@@ -44,7 +44,7 @@ def _assert_same_parameters(model, reference, rtol=1e-12):
 
 def _problems():
     """Per loss: layer_dims, X, Y (course layout, NumPy)."""
-    flower, iris = load("flower"), load("iris")
+    flower, iris = get_dataset("flower"), get_dataset("iris")
     return {"binary_cross_entropy": ([2, 5, 1], flower.X_train, flower.Y_train),
             "categorical_cross_entropy": ([4, 6, 3], iris.X_train, iris.Y_train),
             "mse": ([3, 4, 2], *problem("mse", m=300))}
@@ -58,7 +58,7 @@ PROBLEMS = _problems()
 def test_full_batch_on_the_cluster_equals_one_process(client, scheduler_warnings, loss, optimizer):
     dims, X, Y = PROBLEMS[loss]
     settings = dict(loss=loss, optimizer=optimizer, learning_rate=0.05, num_iterations=12, cost_every=3, l2=0.1,
-                    hidden_activation="tanh")
+                    weight_decay=0.2, hidden_activation="tanh")
     reference = nnxp.NeuralNetwork(dims, **settings).fit(X, Y)
     model = nnxp.NeuralNetwork(dims, **settings).fit(*_chunked(X, Y))
     _assert_same_parameters(model, reference)
@@ -85,7 +85,7 @@ def test_each_step_is_one_task_per_chunk_plus_the_tree_on_the_workers(client, sc
 
 @pytest.mark.slow
 def test_validation_and_early_stopping_on_the_cluster(client, scheduler_warnings):
-    digits = load("digits", classes=10)
+    digits = get_dataset("digits", classes=10)
     settings = dict(learning_rate=0.5, num_iterations=300, cost_every=5, early_stopping=2, tol=1e-3, seed=1)
     reference = nnxp.NeuralNetwork([64, 8, 10], **settings).fit(
         digits.X_train, digits.Y_train, validation_data=(digits.X_test, digits.Y_test))
@@ -99,7 +99,7 @@ def test_validation_and_early_stopping_on_the_cluster(client, scheduler_warnings
 
 @pytest.mark.slow
 def test_mini_batches_are_reproducible_resume_exactly_and_learn(client, scheduler_warnings, tmp_path):
-    digits = load("digits", classes=10)
+    digits = get_dataset("digits", classes=10)
     Xd, Yd = _chunked(digits.X_train, digits.Y_train, 300)
     settings = dict(optimizer="adam", learning_rate=0.01, batch_size=128, cost_every=2, keep_prob=0.9, seed=3)
     straight = nnxp.NeuralNetwork([64, 32, 10], num_iterations=6, **settings).fit(Xd, Yd)
@@ -239,7 +239,7 @@ def test_the_command_line_trains_on_a_local_cluster(tmp_path):
 
 
 def test_the_command_line_saves_the_work_done_when_the_workers_keep_being_lost(tmp_path, monkeypatch, capsys):
-    from nnxp import distributed as nnxp_distributed
+    from nnxp.dask import runner as nnxp_distributed
     from nnxp.cli import main
 
     reduce, calls = nnxp_distributed.DaskRunner._reduce, []

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-PUBLIC_MODULES = ("nnxp", "nnxp.optimizers", "nnxp.datasets", "nnxp.sklearn", "nnxp.loops")
+PUBLIC_MODULES = ("nnxp", "nnxp.core.optimizers", "nnxp.data.datasets", "nnxp.sklearn", "nnxp.loops")
 API_PAGES = Path(__file__).resolve().parents[1] / "docs" / "api"
 
 ARRAY_ARGUMENTS = {"X", "Y", "A_prev", "W", "b", "Z", "dA", "dZ", "AL", "ZL", "labels", "parameters", "grads",

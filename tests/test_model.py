@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import nnxp
-from nnxp.datasets import flower, load_catvnoncat
+from nnxp.data.datasets import flower, load_catvnoncat
 
 
 def _small_problem(seed=0, n_x=4, m=40):

@@ -9,7 +9,7 @@ import pytest
 from oracles import oracle_row, problem, training_form
 
 import nnxp
-from nnxp.datasets import load
+from nnxp.data.datasets import get_dataset
 
 V1_CHECKPOINT = Path(__file__).parent / "data" / "checkpoint_v1.npz"
 
@@ -87,7 +87,7 @@ def test_validation_scores_are_what_score_measures():
 
 @pytest.mark.slow
 def test_ten_digits_with_plain_gradient_descent_reach_95_percent():
-    digits = load("digits", classes=10)
+    digits = get_dataset("digits", classes=10)
     model = nnxp.NeuralNetwork([64, 64, 10], learning_rate=0.3, num_iterations=500, cost_every=100)
     model.fit(digits.X_train, digits.Y_train)
     assert model.loss == "categorical_cross_entropy"
@@ -217,7 +217,7 @@ def test_a_checkpoint_of_nnxp_0_1_still_loads_and_resumes(tmp_path):
     Bit-identity is asserted only between computations of this run: a format-1 file of a model trained
     here resumes exactly as one straight run. The stored file, computed elsewhere, agrees with both to
     the rounding of another CPU's kernels (V1_RTOL)."""
-    flower = load("flower")
+    flower = get_dataset("flower")
     old = nnxp.load(V1_CHECKPOINT)
     assert old.loss == "binary_cross_entropy" and old.activations == ["tanh", "sigmoid"]
     # Read back from the file, not computed: exactly the numbers printed when it was written.
@@ -244,8 +244,8 @@ def test_a_checkpoint_of_nnxp_0_1_still_loads_and_resumes(tmp_path):
 
 
 def test_a_checkpoint_whose_loss_disagrees_is_refused(tmp_path):
-    from nnxp.checkpoint import read_checkpoint
-    from nnxp.loading import restore
+    from nnxp.model.checkpoint import read_checkpoint
+    from nnxp.model.loading import restore
 
     X, Y = problem("mse", m=30)
     saved = read_checkpoint(_model("mse").fit(X, Y).save(tmp_path / "model.npz"))

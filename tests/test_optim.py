@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import nnxp
-from nnxp import activations as activations_module
+from nnxp.core import activations as activations_module
 
 
 def test_momentum_update_by_hand(backend):

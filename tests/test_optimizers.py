@@ -8,7 +8,7 @@ import pytest
 from oracles import problem
 
 import nnxp
-from nnxp.optimizers import get_optimizer, make_optimizer
+from nnxp.core.optimizers import get_optimizer, make_optimizer
 
 
 def test_adam_counts_updates_over_mini_batches():
@@ -167,12 +167,12 @@ def test_names_objects_and_momentum_resolve_to_optimizers():
     (lambda: nnxp.Adam(epsilon=0), "epsilon must be a positive number, got 0"),
     (lambda: nnxp.RMSprop(epsilon=-1e-8), "epsilon must be a positive number, got -1e-08"),
     (lambda: nnxp.NeuralNetwork([2, 1], optimizer="sgd"), r"optimizer must be one of \['adam', 'gd', 'momentum', "
-                                                           r"'rmsprop'\] or an nnxp.optimizers object, got 'sgd'"),
+                                                           r"'rmsprop'\] or an nnxp.core.optimizers object, got 'sgd'"),
     (lambda: nnxp.NeuralNetwork([2, 1], optimizer="adam", momentum=0.9), "momentum=0.9 means optimizer Momentum"),
     (lambda: get_optimizer({"name": "gd", "beta": 0.5}), "has settings GradientDescent does not take"),
     (lambda: nnxp.NeuralNetwork([2, 1], decay_rate=-0.1), r"decay_rate must be in \[0.0, inf\), got -0.1"),
-    (lambda: nnxp.NeuralNetwork([2, 1], decay_interval=0), "decay_interval must be >= 1, got 0"),
-    (lambda: nnxp.NeuralNetwork([2, 1], early_stopping=0), "early_stopping must be >= 1, got 0"),
+    (lambda: nnxp.NeuralNetwork([2, 1], decay_interval=0), "decay_interval must be None or an integer >= 1, got 0"),
+    (lambda: nnxp.NeuralNetwork([2, 1], early_stopping=0), "early_stopping must be None or an integer >= 1, got 0"),
 ])
 def test_bad_settings_are_refused_when_made(make, message):
     with pytest.raises(ValueError, match=message):

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 import nnxp
-from nnxp.losses import BinaryCrossEntropy
-from nnxp.step import forward_cost, value_and_grad
+from nnxp.core.losses import BinaryCrossEntropy
+from nnxp.core.step import forward_cost, value_and_grad
 
 
 class SigmoidSquaredError(BinaryCrossEntropy):

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 import nnxp
-from nnxp import plots
-from nnxp.datasets import load
+from nnxp.cli import plots
+from nnxp.data.datasets import get_dataset
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -22,7 +22,7 @@ def assert_real_png(path, min_bytes=5_000, size=(640, 480)):
 
 @pytest.fixture(scope="module")
 def flower():
-    return load("flower")
+    return get_dataset("flower")
 
 
 def _fitted(split, validation=False, **kwargs):

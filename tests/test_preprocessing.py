@@ -4,7 +4,7 @@
 import numpy as np
 import pytest
 
-from nnxp.preprocessing import Preprocessing, encode_labels
+from nnxp.model.preprocessing import Preprocessing, encode_labels
 
 sklearn_metrics = pytest.importorskip("sklearn.metrics")
 

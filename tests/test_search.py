@@ -6,13 +6,13 @@ import numpy as np
 import pytest
 
 import nnxp
-from nnxp.datasets import load
-from nnxp.search import grid_points
+from nnxp.data.datasets import get_dataset
+from nnxp.model.grid_search import grid_points
 
 
 @pytest.fixture(scope="module")
 def flower():
-    return load("flower")
+    return get_dataset("flower")
 
 
 def test_grid_points_are_every_combination_in_order():
@@ -77,7 +77,7 @@ def test_bad_settings_fail_before_any_training():
 
 
 def test_search_builds_softmax_networks_for_several_classes():
-    iris = load("iris")
+    iris = get_dataset("iris")
     rows = nnxp.search({"hidden_layers": [(), (6,)]}, iris.X_train, iris.Y_train, iris.X_test, iris.Y_test,
                        learning_rate=0.5, num_iterations=200)
     assert len(rows) == 2 and rows[0]["validation_accuracy"] >= 0.9

@@ -239,7 +239,7 @@ BAD_SETTINGS = {
     "optimizer": ("lbfgs", ValueError, r"optimizer must be one of \['adam', 'gd', 'momentum', 'rmsprop'\]"),
     "beta_1": (1.0, ValueError, r"beta_1 must be in \[0.0, 1.0\), got 1.0"),
     "epsilon": (0.0, ValueError, "epsilon must be a positive"),
-    "batch_size": ("big", TypeError, "batch_size .'auto' or an integer. must be an integer, got 'big'"),
+    "batch_size": ("big", ValueError, "batch_size must be 'auto' or an integer >= 1, got 'big'"),
     "max_iter": (0, ValueError, "max_iter must be >= 1"),
     "alpha": (-0.1, ValueError, r"alpha must be in \[0.0, inf\)"),
     "validation_fraction": (1.0, ValueError, r"validation_fraction must be in \[0.0, 1.0\)"),

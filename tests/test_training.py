@@ -129,9 +129,9 @@ def test_a_diverging_resume_leaves_the_model_as_it_was():
 @pytest.mark.parametrize(
     "kwargs, error, message",
     [
-        ({"batch_size": 0}, ValueError, "batch_size must be >= 1, got 0"),
-        ({"batch_size": -4}, ValueError, "batch_size must be >= 1, got -4"),
-        ({"batch_size": 2.5}, TypeError, "batch_size must be an integer, got 2.5"),
+        ({"batch_size": 0}, ValueError, "batch_size must be None or an integer >= 1, got 0"),
+        ({"batch_size": -4}, ValueError, "batch_size must be None or an integer >= 1, got -4"),
+        ({"batch_size": 2.5}, TypeError, "batch_size must be None or an integer >= 1, got 2.5"),
         ({"momentum": -0.1}, ValueError, r"momentum must be in \[0.0, 1.0\), got -0.1"),
         ({"momentum": 1.0}, ValueError, r"momentum must be in \[0.0, 1.0\), got 1.0"),
         ({"l2": -1.0}, ValueError, r"l2 must be in \[0.0, inf\), got -1.0"),
@@ -191,7 +191,7 @@ def test_running_out_of_memory_names_the_sizes(monkeypatch, error):
     def out_of_memory(*args, **kwargs):
         raise raised
 
-    monkeypatch.setattr("nnxp.model.train", out_of_memory)
+    monkeypatch.setattr("nnxp.model.network.train", out_of_memory)
     X, Y = _problem()
     with pytest.raises(nnxp.DeviceMemoryError, match=r"layer_dims=\[4, 5, 3, 1\] on m=23 samples in float64 \(data X 0.0 MiB") as err:
         _model(batch_size=8).fit(X, Y)
@@ -206,14 +206,14 @@ def test_the_training_step_keeps_no_hidden_Z(activation):
     gradients (dW1 is 100 KiB) and a mask's 64 KiB of bools. Keeping the hidden Z1 and Z2 adds 384 KiB."""
     import tracemalloc
 
-    from nnxp.losses import LOSSES
-    from nnxp.step import value_and_grad
+    from nnxp.core.losses import LOSSES
+    from nnxp.core.step import value_and_grad
 
     rng = np.random.default_rng(0)
     X, Y = rng.standard_normal((200, 512)), (rng.random((1, 512)) > 0.5).astype(float)
     parameters = nnxp.initialize_parameters([200, 64, 32, 1], seed=0)
     activations = [activation, activation, "sigmoid"]
-    xp = nnxp.backend.namespace(X)
+    xp = nnxp.core.backend.namespace(X)
     tracemalloc.start()
     _, grads = value_and_grad(xp, X, Y, parameters, activations, LOSSES["binary_cross_entropy"])
     peak = tracemalloc.get_traced_memory()[1]

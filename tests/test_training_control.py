@@ -9,9 +9,9 @@ import pytest
 from oracles import central_differences, problem
 
 import nnxp
-from nnxp.datasets import load
-from nnxp.dropout import dropout_masks
-from nnxp.step import value_and_grad
+from nnxp.data.datasets import get_dataset
+from nnxp.core.dropout import dropout_masks
+from nnxp.core.step import value_and_grad
 
 _problem = partial(problem, "binary_cross_entropy")  # X (3, 60), Y = X0 + X1 X2 (+ noise) > 0
 
@@ -66,7 +66,7 @@ def test_early_stopping_tol_counts_only_decreases_larger_than_it():
 @pytest.mark.parametrize("make, message", [
     (lambda: nnxp.NeuralNetwork([3, 1], early_stopping=5).fit(*_problem()),
      r"early_stopping=5 needs validation_data=\(X_v, Y_v\)"),
-    (lambda: nnxp.NeuralNetwork([3, 1], early_stopping=-2), "early_stopping must be >= 1, got -2"),
+    (lambda: nnxp.NeuralNetwork([3, 1], early_stopping=-2), "early_stopping must be None or an integer >= 1, got -2"),
 ])
 def test_early_stopping_settings_are_checked(make, message):
     with pytest.raises(ValueError, match=message):
@@ -127,7 +127,7 @@ def test_the_same_seed_gives_the_same_masks_on_every_backend(backend):
 
 
 def test_masks_keep_the_expected_fraction_and_mean(backend):
-    draw = nnxp.backend.uniform_source(backend.xp, backend.device, seed=7)
+    draw = nnxp.core.backend.uniform_source(backend.xp, backend.device, seed=7)
     masks = dropout_masks(backend.xp, draw, [2, 200, 300, 1], (0.8, 0.25), 500, backend.xp.float64)
     for mask, keep in zip(masks, (0.8, 0.25)):
         host = backend.check(mask)
@@ -144,7 +144,7 @@ def test_the_dropout_backward_pass_is_the_gradient_of_the_thinned_network():
     X, Y = _problem(m=10)
     parameters = nnxp.initialize_parameters([3, 5, 4, 1], seed=3)
     activations = ["tanh", "sigmoid", "sigmoid"]
-    masks = dropout_masks(xp, nnxp.backend.uniform_source(xp, None, 3), [3, 5, 4, 1], (0.5, 0.7), 10, xp.float64)
+    masks = dropout_masks(xp, nnxp.core.backend.uniform_source(xp, None, 3), [3, 5, 4, 1], (0.5, 0.7), 10, xp.float64)
     loss = nnxp.LOSSES["binary_cross_entropy"]
     _, grads = value_and_grad(xp, X, Y, parameters, activations, loss, masks=masks)
     numeric = central_differences(
@@ -184,7 +184,7 @@ def test_keep_prob_needs_hidden_layers():
 
 def test_a_huge_learning_rate_is_refused_not_saved_as_a_model():
     """The issue's case: tanh at learning_rate=1e6 used to 'succeed' with a cost of 1e5."""
-    flower = load("flower")
+    flower = get_dataset("flower")
     model = nnxp.NeuralNetwork([2, 4, 1], hidden_activation="tanh", learning_rate=1e6, num_iterations=200,
                                cost_every=10)
     with pytest.raises(nnxp.TrainingDivergedError, match=r"the cost became \d.* at iteration 10 .*diverged"):
@@ -193,7 +193,7 @@ def test_a_huge_learning_rate_is_refused_not_saved_as_a_model():
 
 
 def test_the_bound_is_a_hundred_times_the_larger_of_the_first_cost_and_chance():
-    from nnxp.training import TrainingState, divergence_bound
+    from nnxp.training.loop import TrainingState, divergence_bound
 
     state = TrainingState({}, {}, 0, costs=[0.5])
     assert divergence_bound(state, 0.5, nnxp.LOSSES["binary_cross_entropy"], 1) == 100 * math.log(2)
@@ -221,7 +221,7 @@ def test_a_regression_whose_cost_explodes_diverges():
 @pytest.mark.parametrize("num_iterations", [20, 100])
 def test_a_run_shorter_than_cost_every_is_guarded_too(num_iterations):
     """No cost is logged after the first (taken before any update): the final parameters' cost is checked."""
-    flower = load("flower")
+    flower = get_dataset("flower")
     model = nnxp.NeuralNetwork([2, 4, 1], hidden_activation="tanh", learning_rate=1e6, init="scaled",
                                num_iterations=num_iterations)
     with pytest.raises(nnxp.TrainingDivergedError, match=rf"the cost became \d.* after iteration {num_iterations} "):
@@ -264,7 +264,7 @@ def test_unscaled_features_that_diverge_are_told_to_be_standardized_and_no_warni
 
 def test_search_ranks_a_diverged_run_last():
     """The issue's case at the default cost_every (100): a 100-iteration search never logs a second cost."""
-    flower = load("flower")
+    flower = get_dataset("flower")
     rows = nnxp.search({"learning_rate": [1e6, 1.2]}, flower.X_train, flower.Y_train, flower.X_test, flower.Y_test,
                        hidden_activation="tanh", num_iterations=100, init="scaled")
     assert [row["learning_rate"] for row in rows] == [1.2, 1e6]

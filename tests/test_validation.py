@@ -124,7 +124,7 @@ def test_predict_before_fit(data):
         ({"cost_every": 0}, ValueError, "cost_every must be >= 1, got 0"),
         ({"hidden_activation": "swish"}, ValueError, r"hidden_activation must be one of \[.*'relu'.*\], got 'swish'"),
         ({"init": "lecun"}, ValueError, r"init must be one of \[.*\], got 'lecun'"),
-        ({"dtype": "int8"}, ValueError, "dtype must be float32 or float64, got 'int8'"),
+        ({"dtype": "int8"}, ValueError, "dtype must be None or float32 or float64, got 'int8'"),
         ({"backend": "tpu"}, ValueError, r"backend must be one of \[.*\], got 'tpu'"),
         ({"layer_dims": [3]}, ValueError, "layer_dims must list at least two sizes"),
         ({"layer_dims": [3, 0, 1]}, ValueError, r"layer_dims\[1\] must be positive, got 0"),
@@ -144,12 +144,12 @@ def test_bad_hyperparameters_are_refused_at_construction(kwargs, error, message)
 
 
 def test_features_of_wildly_different_scales_draw_one_warning():
-    from nnxp.datasets import load
+    from nnxp.data.datasets import get_dataset
 
-    raw = load("breast_cancer", standardize=False)  # std from 0.0025 (fractal dimension) to 602 (worst area)
+    raw = get_dataset("breast_cancer", standardize=False)  # std from 0.0025 (fractal dimension) to 602 (worst area)
     with pytest.warns(UserWarning, match=r"standard deviations from 0.00254 to 602, over 1e\+03 apart: standardize"):
         nnxp.NeuralNetwork([30, 1], num_iterations=1).fit(raw.X_train, raw.Y_train)
-    scaled = load("breast_cancer")
+    scaled = get_dataset("breast_cancer")
     import warnings
 
     with warnings.catch_warnings():

@@ -23,7 +23,7 @@ import _course  # this tutorial's helpers: the data's location, a table, the plo
 # labelled cat (y = 1) or non-cat (y = 0); ``test_catvnoncat.h5`` holds ``m_test = 50``. As in the
 # course, each picture is flattened into a column of ``num_px * num_px * 3 = 12288`` values and
 # divided by 255, so that ``X`` is ``(n_x, m)``: one example per **column**.
-# :func:`nnxp.datasets.load_catvnoncat` does exactly that.
+# :func:`nnxp.data.datasets.load_catvnoncat` does exactly that.
 
 train_x, train_y, test_x, test_y = _course.load_cat()
 print("train_x:", train_x.shape, " train_y:", train_y.shape)

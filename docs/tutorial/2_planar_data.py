@@ -14,13 +14,13 @@ import numpy as np
 
 import nnxp
 import _course
-from nnxp.datasets import flower
+from nnxp.data.datasets import flower
 
 # %%
 # The data set
 # ------------
 #
-# :func:`nnxp.datasets.flower` is the course's ``load_planar_dataset``: the same 400 points, bit for
+# :func:`nnxp.data.datasets.flower` is the course's ``load_planar_dataset``: the same 400 points, bit for
 # bit (``tests/test_datasets.py`` checks it against the course's generator).
 
 X, Y = flower()

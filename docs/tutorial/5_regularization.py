@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt
 
 import nnxp
 import _course
-from nnxp.datasets import moons, train_test_split
+from nnxp.data.datasets import moons, train_test_split
 
 # %%
 # The data set

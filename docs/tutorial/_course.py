@@ -18,7 +18,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
-from nnxp.datasets import load_catvnoncat
+from nnxp.data.datasets import load_catvnoncat
 
 CAT_FILES = ("train_catvnoncat.h5", "test_catvnoncat.h5")
 

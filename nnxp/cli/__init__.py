@@ -14,9 +14,9 @@ import os
 import sys
 import warnings
 
-from .. import __version__
-from ..backend import BackendUnavailableError
-from ..training import TrainingDivergedError
+from .._version import __version__
+from ..core.backend import BackendUnavailableError
+from ..training.loop import TrainingDivergedError
 from . import demo, evaluate, info, search, train
 from .options import INTERRUPTED
 

@@ -3,7 +3,7 @@
 ``--scheduler tcp://HOST:8786`` connects to a running ``dask scheduler``; ``--scheduler local:N``
 starts a ``LocalCluster`` of N worker processes (one thread each) for the run. The data set's
 training arrays are then cut into about two chunks per worker along the samples and trained on with
-:mod:`nnxp.distributed`; the parameters, the checkpoint and the scores stay on this machine.
+:mod:`nnxp.dask.runner`; the parameters, the checkpoint and the scores stay on this machine.
 
 A run stopped by Ctrl-C, SIGTERM or lost workers closes the cluster quietly: the one line that
 :mod:`nnxp.cli.fitting` prints is all the user sees.

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import tabular, tabular_dask
-from ..datasets import DATASETS, STANDARDIZED, load
+from ..data import out_of_core, tables
+from ..data.datasets import DATASETS, STANDARDIZED, get_dataset
 
 CLASS_CHOICES = {"digits": (2, 10)}
 """Data sets that come with a choice of classes (``--classes``): name -> the numbers they take."""
@@ -20,7 +20,7 @@ def data_options(parser, *, training, lazy=False):
     """``--dataset`` (with ``--data-dir``, ``--classes``) and ``--csv`` (with ``--target``, ``--task`` when
     ``training``; with ``lazy`` also ``--zarr`` and CSV globs): one of them is needed, as :func:`source`
     checks."""
-    parser.add_argument("--dataset", choices=sorted(DATASETS), help="a data set of nnxp.datasets")
+    parser.add_argument("--dataset", choices=sorted(DATASETS), help="a data set of nnxp.data.datasets")
     parser.add_argument("--data-dir", help="folder of the course's cat .h5 files (--dataset cat)")
     choices = sorted({n for numbers in CLASS_CHOICES.values() for n in numbers})
     parser.add_argument("--classes", type=int, choices=choices,
@@ -32,7 +32,7 @@ def data_options(parser, *, training, lazy=False):
         parser.add_argument("--zarr", help="a zarr group of arrays X (n_x, m) and Y (rows, m), read with Dask")
     if training:
         parser.add_argument("--target", help="with --csv: the column to predict")
-        parser.add_argument("--task", choices=tabular.TASKS,
+        parser.add_argument("--task", choices=tables.TASKS,
                             help="with --csv: default classification for text or few whole-number labels, "
                                  "else regression")
 
@@ -53,7 +53,7 @@ def dataset_split(args, classes=None, raw=False):
     if args.dataset == "cat":
         if args.data_dir is None:
             raise ValueError("--dataset cat needs --data-dir, the folder of the course's .h5 files")
-        return load("cat", data_dir=args.data_dir)
+        return get_dataset("cat", data_dir=args.data_dir)
     if args.data_dir is not None:
         raise ValueError(f"--data-dir is only read with --dataset cat, not with {args.dataset!r}")
     if args.classes is not None and args.dataset not in CLASS_CHOICES:
@@ -62,14 +62,14 @@ def dataset_split(args, classes=None, raw=False):
     kwargs = {"classes": chosen} if chosen and args.dataset in CLASS_CHOICES else {}
     if raw and args.dataset in STANDARDIZED:
         kwargs["standardize"] = False
-    return load(args.dataset, **kwargs)
+    return get_dataset(args.dataset, **kwargs)
 
 
 def training_data(args):
-    """The :class:`nnxp.tabular.Prepared` data of ``train``/``search``: ``--dataset``, ``--csv`` or, lazily
+    """The :class:`nnxp.tables.Prepared` data of ``train``/``search``: ``--dataset``, ``--csv`` or, lazily
     as Dask arrays, ``--zarr`` and CSV globs."""
     kind = source(args, ("dataset", "csv", "zarr"))
-    if kind == "zarr" or (kind == "csv" and tabular_dask.is_glob(args.csv)):
+    if kind == "zarr" or (kind == "csv" and out_of_core.is_glob(args.csv)):
         if not hasattr(args, "zarr"):
             raise ValueError(f"--csv {args.csv}: a pattern of files is read lazily by nnxp train only; "
                              f"{args.command} takes one file")
@@ -77,24 +77,24 @@ def training_data(args):
     if kind == "csv":
         if args.target is None:
             raise ValueError("--csv needs --target, the column to predict")
-        return tabular.prepare_csv(tabular.read_csv(args.csv), args.target, args.task, seed=args.seed,
+        return tables.prepare_csv(tables.read_csv(args.csv), args.target, args.task, seed=args.seed,
                                    where=f"--csv {args.csv}")
     if args.target is not None or args.task is not None:
         raise ValueError("--target and --task are only read with --csv")
-    return tabular.prepare_split(dataset_split(args, raw=True), args.dataset in STANDARDIZED, args.dataset)
+    return tables.prepare_split(dataset_split(args, raw=True), args.dataset in STANDARDIZED, args.dataset)
 
 
 def _lazy_data(args, kind):
-    """``--zarr`` or a ``--csv`` glob as lazy :class:`nnxp.tabular.Prepared` data (:mod:`nnxp.tabular_dask`)."""
+    """``--zarr`` or a ``--csv`` glob as lazy :class:`nnxp.tables.Prepared` data (:mod:`nnxp.data.out_of_core`)."""
     if kind == "zarr":
         if args.target is not None:
             raise ValueError("--target is only read with --csv: a --zarr group holds X and Y")
-        X, Y = tabular_dask.read_zarr(args.zarr)
-        return tabular_dask.prepare(X, Y, args.task, seed=args.seed, where=f"--zarr {args.zarr}")
+        X, Y = out_of_core.read_zarr(args.zarr)
+        return out_of_core.prepare(X, Y, args.task, seed=args.seed, where=f"--zarr {args.zarr}")
     if args.target is None:
         raise ValueError("--csv needs --target, the column to predict")
-    X, y, names = tabular_dask.read_csv_glob(args.csv, args.target)
-    return tabular_dask.prepare(X, y, args.task, seed=args.seed, where=f"--csv {args.csv}", names=names,
+    X, y, names = out_of_core.read_csv_glob(args.csv, args.target)
+    return out_of_core.prepare(X, y, args.task, seed=args.seed, where=f"--csv {args.csv}", names=names,
                                 target=args.target)
 
 

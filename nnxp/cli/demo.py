@@ -2,15 +2,15 @@
 
 import time
 
-from .. import __version__
-from ..backend import backend_info, get_namespace, to_backend
-from ..datasets import load
-from ..model import NeuralNetwork
+from .._version import __version__
+from ..core.backend import backend_info, get_namespace, to_backend
+from ..data.datasets import get_dataset
+from ..model.network import NeuralNetwork
 
 
 def demo(args):
     """Train the notes' [2, 4, 1] tanh network on the flower data and print costs and accuracy."""
-    X_train, Y_train, X_test, Y_test = load("flower", m=400, seed=1)
+    X_train, Y_train, X_test, Y_test = get_dataset("flower", m=400, seed=1)
     xp = get_namespace(args.backend)
     X_train, Y_train, X_test, Y_test = (to_backend(a, xp) for a in (X_train, Y_train, X_test, Y_test))
     print(f"nnxp {__version__}: [2, 4, 1] tanh network on the flower data, backend {args.backend!r} "

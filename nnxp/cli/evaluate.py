@@ -9,9 +9,9 @@ import io
 from pathlib import Path
 
 
-from .. import tabular
-from ..backend import namespace, to_numpy
-from ..loading import load
+from ..data import tables
+from ..core.backend import namespace, to_numpy
+from ..model.loading import load
 from .data import check_width, data_options, model_split, read_array, source
 from .options import backend_options
 
@@ -60,7 +60,7 @@ def _features(args, model):
     elif where == "input":
         X = preprocessing.features(check_width(model.layer_dims, read_array(args.input, "--input"), label))
     else:
-        X = tabular.csv_features(preprocessing, tabular.read_csv(args.csv), label)
+        X = tables.csv_features(preprocessing, tables.read_csv(args.csv), label)
     return check_width(model.layer_dims, X, label), label
 
 
@@ -99,9 +99,9 @@ def _parts(args, model):
         check_width(model.layer_dims, split.X_train, f"--dataset {args.dataset}")
         return {"train": (split.X_train, split.Y_train), "test": (split.X_test, split.Y_test)}
     if where == "csv":
-        frame, label = tabular.read_csv(args.csv), f"--csv {args.csv}"
-        X = check_width(model.layer_dims, tabular.csv_features(model.preprocessing_, frame, label), label)
-        return {"csv": (X, tabular.csv_targets(model.preprocessing_, frame, label))}
+        frame, label = tables.read_csv(args.csv), f"--csv {args.csv}"
+        X = check_width(model.layer_dims, tables.csv_features(model.preprocessing_, frame, label), label)
+        return {"csv": (X, tables.csv_targets(model.preprocessing_, frame, label))}
     if args.labels is None:
         raise ValueError("evaluate --input needs --labels, a file of Y in course layout (n[L], m)")
     X = check_width(model.layer_dims, read_array(args.input, "--input"), f"--input {args.input}")

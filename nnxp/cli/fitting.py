@@ -9,8 +9,8 @@ import sys
 import array_api_compat
 import numpy as np
 
-from .. import tabular_dask
-from ..datasets import train_test_split
+from ..data import out_of_core
+from ..data.datasets import train_test_split
 from .cluster import chunked, cluster
 from .options import INTERRUPTED
 
@@ -50,9 +50,11 @@ class Progress:
         unit = "it" if model.batch_size is None else "epoch"
         self.bar = tqdm(total=model.num_iterations, unit=unit, desc="training", disable=None, leave=False)
         self.print_every, self.last_cost = print_every, None
+        self.done = getattr(model, "iterations_done_", 0)  # a resumed model's count goes on
 
     def __call__(self, done, cost):
-        self.bar.update(1)
+        self.bar.update(done - self.done)  # JAX's fused epochs: several at once
+        self.done = done
         if cost is not None and cost != self.last_cost:
             self.bar.set_postfix(cost=f"{cost:.6f}", refresh=False)
             self.last_cost = cost
@@ -84,7 +86,7 @@ def watched(split, args, model):
         return split.X_train, split.Y_train, {}
     size = VALIDATION_SIZE if size is None else size
     if array_api_compat.is_dask_array(split.X_train):  # lazy data: a random (unstratified) share of the columns
-        part = tabular_dask.split_columns(split.X_train, split.Y_train, size, args.seed)
+        part = out_of_core.split_columns(split.X_train, split.Y_train, size, args.seed)
     else:
         part = train_test_split(split.X_train, split.Y_train, test_size=size, seed=args.seed,
                                 stratify=model.is_classifier)

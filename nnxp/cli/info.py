@@ -5,7 +5,8 @@ import platform
 
 import numpy as np
 
-from .. import __version__, backend
+from .._version import __version__
+from ..core import backend
 
 ARRAY_API_PEERS = {"array_api_strict": "array-api-strict", "torch": "torch", "jax": "jax"}
 """Array-API libraries nnxp runs on from Python (``backend=module``): module -> distribution."""

@@ -3,7 +3,7 @@
 import argparse
 import math
 
-from ..optimizers import OPTIMIZERS
+from ..core.optimizers import OPTIMIZERS
 
 INTERRUPTED = 130  # the shell's code for a process ended by SIGINT
 

@@ -11,10 +11,10 @@ import io
 import json
 import math
 
-from ..activations import ACTIVATIONS
-from ..datasets import train_test_split
-from ..losses import get_loss
-from ..search import search
+from ..core.activations import ACTIVATIONS
+from ..data.datasets import train_test_split
+from ..core.losses import get_loss
+from ..model.grid_search import search
 from .data import data_options, training_data
 from .folder import claimed, write_text
 from .options import (TRAINING_OPTIONS, backend_options, beta, fraction, hidden_layers, list_of, non_negative_float,
@@ -71,7 +71,7 @@ def _write(rows, out, classifier):
     writer.writeheader()
     writer.writerows(rows)
     write_text(paths[1], table.getvalue())
-    from .. import plots
+    from . import plots
 
     plots.search_results(rows, paths[2], metric="validation accuracy" if classifier else "validation R^2")
     return paths

@@ -7,15 +7,15 @@ from pathlib import Path
 
 import array_api_compat
 
-from .. import __version__
-from ..activations import ACTIVATIONS
-from ..backend import get_namespace, namespace, to_numpy
-from ..checkpoint import read_checkpoint
-from ..init import INITS
-from ..losses import output_units
-from ..loading import restore
-from ..model import NeuralNetwork
-from ..optimizers import SHARED_SETTINGS, make_optimizer
+from .._version import __version__
+from ..core.activations import ACTIVATIONS
+from ..core.backend import get_namespace, namespace, to_numpy
+from ..model.checkpoint import read_checkpoint
+from ..core.initialization import INITS
+from ..core.losses import output_units
+from ..model.loading import restore
+from ..model.network import NeuralNetwork
+from ..core.optimizers import SHARED_SETTINGS, make_optimizer
 from .cluster import add_scheduler_option
 from .data import check_width, data_options, description, training_data
 from .fitting import fit_or_save
@@ -44,7 +44,7 @@ def _optimizer(args):
     return make_optimizer(args.optimizer, **tuning) if tuning else args.optimizer
 
 
-SCHEDULE_OPTIONS = ("decay_rate", "decay_interval", "early_stopping", "keep_prob")
+SCHEDULE_OPTIONS = ("decay_rate", "decay_interval", "early_stopping", "keep_prob", "weight_decay")
 """Options passed to the model as they are (None: the model's default, or the checkpoint's)."""
 
 
@@ -139,7 +139,7 @@ def _summary(metrics, model):
 def _plot(model, split, out):
     """The learning curve, and for 2-D data the decision boundary, as PNGs in ``out``."""
     try:
-        from .. import plots
+        from . import plots
     except ImportError as exc:
         raise ImportError("nnxp train draws its plots with matplotlib: pip install matplotlib") from exc
     written = [out / "learning_curve.png"]
@@ -202,6 +202,8 @@ def add_train(commands):
     run.add_argument("--batch-size", type=positive_int, help="mini-batch size (default: full batch)")
     run.add_argument("--momentum", type=beta, help="momentum beta in [0, 1) (default: 0)")
     run.add_argument("--l2", type=non_negative_float, help="L2 regularization lambda, >= 0 (default: 0)")
+    run.add_argument("--weight-decay", type=non_negative_float,
+                     help="decoupled weight decay (AdamW's): W -= lr * d * W after each update, >= 0 (default: 0)")
     training_options(run)
     run.add_argument("--validation-size", type=fraction,
                      help="with --early-stopping: the fraction of the train split it watches, in (0, 1) "

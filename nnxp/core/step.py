@@ -1,0 +1,117 @@
+"""One training step's maths, in one place: the cost and its gradients on a batch, then the update.
+
+``fit``, :func:`nnxp.gradient_check`, the validation scores and the benchmarks all go through
+:func:`forward_cost` and :func:`value_and_grad`, so "forward, then the cost from the output
+layer's Z, then backward" is written once, for every loss. Course layout: ``X (n_x, m)``,
+``Y (n[L], m)`` in the loss's training form (one-hot for categorical cross-entropy).
+"""
+
+from collections import OrderedDict, namedtuple
+
+from .compilers import loop_compiler, step_compiler
+from .dropout import dropout_masks
+from .kernels import _model_backward, _model_forward
+from .penalties import penalize, update
+
+
+def forward_cost(xp, X, Y, parameters, activations, loss, penalties=()):
+    """``(AL, caches, J)``: forward propagation and the cost ``J`` (a 0-d device array).
+
+    ``J`` comes from the output layer's Z (``loss.cost``: stable, no ``log(0)``), plus each of
+    ``penalties`` (:mod:`nnxp.core.penalties`, e.g. ``(l2 / 2m) sum ||W||^2``).
+    """
+    AL, caches = _model_forward(xp, X, parameters, activations)
+    return AL, caches, penalize(xp, loss.cost(xp, caches[-1][1], Y), {}, parameters, penalties, Y.shape[1])[0]
+
+
+def value_and_grad(xp, X, Y, parameters, activations, loss, *, penalties=(), with_cost=True, need_dA0=False,
+                   masks=None):
+    """``(J, grads)`` of the batch: the cost (None unless ``with_cost``) and its gradients.
+
+    ``grads`` holds ``dW{l}``, ``db{l}`` (each of ``penalties`` added, e.g. ``(l2 / m) W{l}``) and, with
+    ``need_dA0``, ``dA0``; the hidden layers' Z are not kept (without dropout), and each layer's A and dA is
+    freed as soon as the backward pass is past it. ``masks``: dropout's ``D{l} / keep_prob{l}`` per hidden layer
+    (see :mod:`nnxp.core.dropout`), applied in both passes; J is then the cost of the thinned network.
+    One forward and one backward pass; no host reads.
+    """
+    AL, caches = _model_forward(xp, X, parameters, activations, masks, keep_Z=masks is not None)
+    J = loss.cost(xp, caches[-1][1], Y) if with_cost else None  # before the backward pass frees ZL
+    grads = _model_backward(xp, AL, Y, caches, activations, loss, need_dA0, masks, consume=True)
+    return penalize(xp, J, grads, parameters, penalties, X.shape[1])
+
+
+def update_step(xp, X, Y, parameters, state, settings, loss, with_cost, learning_rate, t, masks=None):
+    """One forward/backward/update on the batch ``X (n_x, m_t)``, ``Y (n[L], m_t)``, with the dropout
+    ``masks`` given (None: none): a pure function of arrays, the one the compilers take.
+
+    ``settings`` gives ``activations``, ``penalties`` and ``optimizer``; ``state`` is the optimizer's, ``t``
+    the update's number (from 1). Returns ``(parameters, state, cost)``; ``cost`` (before the update,
+    L2 term included) is a 0-d device array when ``with_cost``, else None.
+    """
+    cost, grads = value_and_grad(xp, X, Y, parameters, settings.activations, loss, penalties=settings.penalties,
+                                 with_cost=with_cost, masks=masks)
+    parameters, state = update(settings.optimizer, parameters, grads, state, learning_rate, t, settings.penalties)
+    return parameters, state, cost
+
+
+def gradient_step(xp, X, Y, parameters, state, settings, loss, with_cost, *, learning_rate, t, draw=None,
+                  compiled=None):
+    """:func:`update_step` with this step's dropout masks drawn from ``draw`` (the uniform source of the
+    masks; None: no dropout), eagerly or through ``compiled`` (:func:`compiled`'s step)."""
+    masks = None
+    if draw is not None:
+        masks = dropout_masks(xp, draw, settings.layer_dims, settings.keep_probs, X.shape[1], X.dtype)
+    if compiled is not None:
+        return compiled(X, Y, parameters, state, learning_rate, t, masks, with_cost)
+    return update_step(xp, X, Y, parameters, state, settings, loss, with_cost, learning_rate, t, masks)
+
+
+StepSettings = namedtuple("StepSettings", "activations penalties optimizer")
+"""What a compiled step holds of a model's settings (not the model, nor its parameters)."""
+
+_COMPILED = OrderedDict()
+_COMPILED_KEPT = 16
+
+
+def compiled(xp, settings, loss, compile=None):
+    """``(step, epochs)``: :func:`update_step` for ``settings`` and ``loss`` compiled by ``xp``'s library
+    (:func:`nnxp.core.compilers.step_compiler`), and :func:`update_step` run for several cost-free full-batch
+    epochs in one call where the library compiles loops (:func:`nnxp.core.compilers.loop_compiler`); None for
+    either where nothing compiles (``compile`` None: where it is known to help, False: never).
+
+    ``step(X, Y, parameters, state, learning_rate, t, masks, with_cost)`` is one update;
+    ``epochs(X, Y, parameters, state, learning_rates, t, n) -> (parameters, state)`` runs updates
+    ``t + 1 .. t + n`` at ``learning_rates[0 .. n-1]`` (a 1-d array, longer than n allowed) without
+    costs or dropout. Both are kept for the last few settings, so models of the same settings share
+    their traces.
+    """
+    held = StepSettings(tuple(settings.activations), tuple(settings.penalties), settings.optimizer)
+    key = (xp.__name__, compile, held.activations, held.penalties, repr(held.optimizer), loss)
+    if key not in _COMPILED:
+        _COMPILED[key] = (_compiled_step(xp, held, loss, compile), _compiled_epochs(xp, held, loss, compile))
+        while len(_COMPILED) > _COMPILED_KEPT:
+            _COMPILED.popitem(last=False)
+    _COMPILED.move_to_end(key)
+    return _COMPILED[key]
+
+
+def _compiled_step(xp, settings, loss, compile):
+    compiler = step_compiler(xp, compile)
+    if compiler is None:
+        return None
+
+    def step(X, Y, parameters, state, learning_rate, t, masks, with_cost):
+        return update_step(xp, X, Y, parameters, state, settings, loss, with_cost, learning_rate, t, masks)
+
+    return compiler(step, static="with_cost")
+
+
+def _compiled_epochs(xp, settings, loss, compile):
+    compiler = loop_compiler(xp, compile)
+    if compiler is None:
+        return None
+
+    def step(X, Y, parameters, state, learning_rate, t):
+        return update_step(xp, X, Y, parameters, state, settings, loss, False, learning_rate, t)[:2]
+
+    return compiler(step)
