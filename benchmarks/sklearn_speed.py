@@ -1,11 +1,12 @@
 """Seconds to fit, and test accuracy or R², of nnxp's estimators against scikit-learn's, same settings.
 
-``python -m benchmarks.sklearn_speed`` fits each estimator in its own process (``--threads`` BLAS
-threads, OPENBLAS_CORETYPE unset there only) on each data set of :data:`DATA`, standardized (the
-regression targets too), 75/25 split (stratified for classes): one hidden layer of 100 ReLU units
-(both defaults), Adam at 0.001, batches of 200, exactly the row's epochs (``tol=0`` and
-``n_iter_no_change`` past them, so neither stops early), float64. It prints a Markdown table: the
-median fit seconds of ``--rounds`` fits seeded 0, 1, ..., their mean test accuracy (R² for the
+``python -m benchmarks.sklearn_speed`` fits each estimator on each data set of :data:`DATA`,
+standardized (the regression targets too), 75/25 split (stratified for classes): one hidden layer of
+100 ReLU units (both defaults), Adam at 0.001, batches of 200, exactly the row's epochs (``tol=0`` and
+``n_iter_no_change`` past them, so neither stops early), float64. Each fit runs in a process of its
+own (``--threads`` BLAS threads, OPENBLAS_CORETYPE unset there only), seeded 0, 1, ... up to
+``--rounds``, the two libraries' fits alternating, so that a slow spell of a shared machine falls on
+both. It prints a Markdown table: the median fit seconds, the mean test accuracy (R² for the
 regression) with its spread, and the time ratio nnxp / scikit-learn.
 """
 
@@ -42,9 +43,8 @@ def _data(name):
     return X, y, False
 
 
-def measure(estimator, data, epochs, rounds):
-    """``{"seconds", "score", "spread"}`` of one estimator on one data set, in this process: the median
-    seconds of ``rounds`` fits seeded 0, 1, ..., the mean and standard deviation of their test score."""
+def measure(estimator, data, epochs, seed):
+    """``{"seconds", "score"}`` of one fit of one estimator on one data set, seeded ``seed``, in this process."""
     import warnings
 
     from sklearn.exceptions import ConvergenceWarning
@@ -63,19 +63,20 @@ def measure(estimator, data, epochs, rounds):
         mean, std = y_train.mean(), y_train.std()
         y_train, y_test = (y_train - mean) / std, (y_test - mean) / std
     kinds = {"nnxp": (NeuralNetClassifier, NeuralNetRegressor), "sklearn": (MLPClassifier, MLPRegressor)}
-    kind = kinds[estimator][regression]
-    settings = dict(hidden_layer_sizes=(100,), learning_rate_init=0.001, batch_size=200, max_iter=epochs, tol=0.0,
-                    n_iter_no_change=epochs + 1)
-    seconds, scores = [], []
-    for seed in range(rounds):
-        model = kind(**settings, random_state=seed)
-        start = time.perf_counter()
-        model.fit(X_train, y_train)
-        seconds.append(time.perf_counter() - start)
-        assert model.n_iter_ == epochs, (estimator, model.n_iter_)
-        scores.append(model.score(X_test, y_test))
-    return {"seconds": statistics.median(seconds), "score": statistics.mean(scores),
-            "spread": statistics.stdev(scores) if rounds > 1 else 0.0}
+    model = kinds[estimator][regression](hidden_layer_sizes=(100,), learning_rate_init=0.001, batch_size=200,
+                                         max_iter=epochs, tol=0.0, n_iter_no_change=epochs + 1, random_state=seed)
+    start = time.perf_counter()
+    model.fit(X_train, y_train)
+    seconds = time.perf_counter() - start
+    assert model.n_iter_ == epochs, (estimator, model.n_iter_)
+    return {"seconds": seconds, "score": model.score(X_test, y_test)}
+
+
+def _summary(fits):
+    """The median seconds and the mean and spread of the scores of one estimator's ``fits``."""
+    scores = [fit["score"] for fit in fits]
+    return {"seconds": statistics.median(fit["seconds"] for fit in fits), "score": statistics.mean(scores),
+            "spread": statistics.stdev(scores) if len(scores) > 1 else 0.0}
 
 
 def main(argv=None):
@@ -88,8 +89,11 @@ def main(argv=None):
     print("| --- | --- | --- | --- | --- |")
     for data in args.data:
         label, epochs = DATA[data]
-        ours, theirs = (measure_in_child("sklearn_speed", (estimator, data, epochs, args.rounds), args.threads)
-                        for estimator in ("nnxp", "sklearn"))
+        fits = {"nnxp": [], "sklearn": []}
+        for seed in range(args.rounds):
+            for estimator, done in fits.items():
+                done.append(measure_in_child("sklearn_speed", (estimator, data, epochs, seed), args.threads))
+        ours, theirs = _summary(fits["nnxp"]), _summary(fits["sklearn"])
         score = "R²" if data.startswith("regression") else "accuracy"
         cells = [f"{r['seconds']:.2f} s, {score} {r['score']:.3f} ± {r['spread']:.3f}" for r in (ours, theirs)]
         print(f"| {label} | {epochs} | {cells[0]} | {cells[1]} | {ours['seconds'] / theirs['seconds']:.2f}x |",

@@ -111,6 +111,7 @@ def test_resumed_fits_reuse_the_compiled_step_and_models_still_pickle(traced):
     np.testing.assert_array_equal(np.asarray(copy.predict(X)), np.asarray(model.predict(X)))
 
 
+@pytest.mark.slow
 def test_models_of_the_same_settings_share_one_trace(traced):
     jax = pytest.importorskip("jax")
     X, Y = (jax.numpy.asarray(a) for a in _digits())

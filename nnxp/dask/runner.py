@@ -217,8 +217,9 @@ class DaskRunner:
         m, J_sum, sums = self.sums(*self.validation, parameters)
         return float(J_sum) / m, loss.score_from_sums(self.xp.asarray(sums), m)
 
-    def final_cost(self, parameters, settings, loss):
-        """The cost (no L2 term) of ``parameters`` on all the training chunks: a 0-d array."""
+    def guard_cost(self, parameters, settings, loss):
+        """The cost (no L2 term) of ``parameters`` on all the training chunks, which the divergence guard
+        reads: a 0-d array."""
         m, J_sum, _ = self.sums(self.X, self.Y, parameters)
         return self.xp.asarray(J_sum / m)
 

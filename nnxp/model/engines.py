@@ -3,7 +3,7 @@
 An engine answers for a fitted or fitting :class:`~nnxp.NeuralNetwork` on arrays it accepts:
 
 - ``runner(model, config, X, Y, validation_data, resume, compile)``: the runner of ``fit``, whose
-  ``epoch``, ``cost_free_epochs``, ``evaluate`` and ``final_cost`` :func:`nnxp.training.loop.train` drives;
+  ``epoch``, ``cost_free_epochs``, ``evaluate`` and ``guard_cost`` :func:`nnxp.training.loop.train` drives;
 - ``output(model, X, finish)``: the output ``AL`` (``finish="proba"``) or the loss's predictions
   (``"predict"``);
 - ``evaluation(model, X, Y)``: ``(cost, score)`` as Python floats.

@@ -217,10 +217,11 @@ def read_cost(cost, epoch, settings, state, loss, runner):
 
 def starting_cost(runner, state, settings, loss):
     """Give a fresh mini-batch run's ``state`` its ``reference_cost``: the cost of the starting
-    parameters on all the data (one forward pass and one host read per ``fit``). Its first logged cost
-    cannot serve: it averages batches whose updates a too large learning rate may already have wrecked."""
+    parameters on the data (``runner.guard_cost``: one forward pass over at most 8192 samples and one
+    host read per ``fit``). Its first logged cost cannot serve: it averages batches whose updates a too
+    large learning rate may already have wrecked."""
     if state.reference_cost is None and not state.costs and settings.batch_size is not None:
-        state.reference_cost = float(runner.final_cost(state.parameters, settings, loss))
+        state.reference_cost = float(runner.guard_cost(state.parameters, settings, loss))
 
 
 def record_validation(runner, state, settings, loss):
@@ -277,9 +278,9 @@ class LocalRunner:
         AL, _, cost = forward_cost(self.xp, X_v, Y_v, parameters, settings.activations, loss)
         return float(cost), float(loss.score(self.xp, AL, Y_v))
 
-    def final_cost(self, parameters, settings, loss):
-        """The cost of ``parameters`` on all the training data: :func:`final_cost`."""
-        return final_cost(self.xp, self.X, self.Y, parameters, settings, loss)
+    def guard_cost(self, parameters, settings, loss):
+        """The cost of ``parameters`` on the training data that the divergence guard reads: :func:`guard_cost`."""
+        return guard_cost(self.xp, self.X, self.Y, parameters, settings, loss)
 
 
 FUSED_EPOCHS = 1024
@@ -340,9 +341,18 @@ def _one_epoch(runner, state, settings, loss, stopper, epoch):
     return False
 
 
-def final_cost(xp, X, Y, parameters, settings, loss):
-    """The cost J (no L2 term, no dropout) of ``parameters`` on all of ``X``, computed in slices of
-    ``settings.batch_size`` columns (all at once without one): a 0-d device array."""
+GUARD_SAMPLES = 8192
+"""The most samples the divergence guard's cost reads (:func:`guard_cost`)."""
+
+
+def guard_cost(xp, X, Y, parameters, settings, loss):
+    """The cost J (no L2 term, no dropout) of ``parameters`` on ``X``, or on every k-th of its columns
+    when it has more than :data:`GUARD_SAMPLES` (k = ceil(m / GUARD_SAMPLES), the whole range covered):
+    the divergence guard's scale, read twice per mini-batch ``fit``, so at most 8192 samples, not a
+    pass over the data (a diverged cost is orders of magnitude off, on any sample). Computed in slices
+    of ``settings.batch_size`` columns (all at once without one): a 0-d device array."""
+    stride = -(-X.shape[1] // GUARD_SAMPLES)
+    X, Y = X[:, ::stride], Y[:, ::stride]
     m = X.shape[1]
     size = m if settings.batch_size is None else settings.batch_size
     total = 0.0
@@ -355,8 +365,9 @@ def final_cost(xp, X, Y, parameters, settings, loss):
 def check_final_cost(runner, state, settings, loss):
     """Raise :class:`TrainingDivergedError` when the final parameters' cost is not finite or exceeds
     :func:`divergence_bound`: the updates after the last logged cost (every update of a run shorter
-    than ``cost_every``) are held to the guard too. One forward pass and one host read."""
-    cost = runner.final_cost(state.parameters, settings, loss)
+    than ``cost_every``) are held to the guard too. One forward pass (``runner.guard_cost``) and one host
+    read."""
+    cost = runner.guard_cost(state.parameters, settings, loss)
     bound = divergence_bound(state, math.inf, loss, settings.layer_dims[-1])
     if bool(runner.xp.isfinite(cost) & (cost <= bound)):
         return
