@@ -10,6 +10,8 @@ kernel (``.ci/run``, docs/guide/testing.rst). The doctests are marked here by th
 others by the names in :data:`NUMERICS`.
 """
 
+import os
+
 import numpy as np
 import pytest
 from _pytest.doctest import DoctestItem
@@ -35,6 +37,18 @@ NUMERICS = {
     "tests/test_docs_pages.py": ["test_page_commands_run_as_shown"],  # the outputs the pages show
 }
 """Test functions marked ``numerics`` (every parametrized instance), by module."""
+
+
+def pytest_configure(config):
+    """Under pytest-xdist (the README's ``-n 2``) each worker computes with one thread (BLAS, OpenMP,
+    torch, and the processes it starts): two workers of two threads each on two cores fight over
+    them. Matrix products split their rows, not their sums, across threads: the same numbers."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        import threadpoolctl
+
+        for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ[name] = "1"
+        threadpoolctl.threadpool_limits(1)
 
 
 @pytest.fixture(autouse=True)

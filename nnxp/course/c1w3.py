@@ -11,7 +11,7 @@ from ..core.activations import tanh_backward
 from ..core.backend import namespace
 from ..core.kernels import _linear_backward, compute_cost as _cost, linear_activation_forward, update_parameters as _update
 from ..data.datasets import flower
-from ._shared import on_device_of, randn, real
+from ._shared import layers, on_device_of, randn, real
 from .c1w2 import sigmoid
 
 __all__ = ["sigmoid", "layer_sizes", "initialize_parameters", "forward_propagation", "compute_cost",
@@ -33,9 +33,7 @@ def layer_sizes(X, Y):
 def initialize_parameters(n_x, n_h, n_y):
     """``{"W1" (n_h, n_x), "b1" (n_h, 1), "W2" (n_y, n_h), "b2" (n_y, 1)}``: ``randn * 0.01`` (W1, then
     W2) from NumPy's global state (seeded by the caller, as the course's tests do), zero biases."""
-    W1 = randn(n_h, n_x) * 0.01
-    W2 = randn(n_y, n_h) * 0.01
-    return {"W1": W1, "b1": np.zeros((n_h, 1)), "W2": W2, "b2": np.zeros((n_y, 1))}
+    return layers((n_x, n_h, n_y), lambda n, n_prev: randn(n, n_prev) * 0.01)
 
 
 def forward_propagation(X, parameters):

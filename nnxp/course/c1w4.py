@@ -54,16 +54,10 @@ def relu_backward(dA, cache):
     return activations.relu_backward(xp, dA, cache, activations.relu(xp, cache))
 
 
-def _two_layer(n_x, n_h, n_y):
-    W1 = randn(n_h, n_x) * 0.01
-    W2 = randn(n_y, n_h) * 0.01
-    return {"W1": W1, "b1": np.zeros((n_h, 1)), "W2": W2, "b2": np.zeros((n_y, 1))}
-
-
 def initialize_parameters(n_x, n_h, n_y):
     """``{"W1", "b1", "W2", "b2"}``: ``np.random.seed(1)``, then ``randn * 0.01`` for W1 and W2, zero biases."""
     np.random.seed(1)
-    return _two_layer(n_x, n_h, n_y)
+    return layers((n_x, n_h, n_y), lambda n, n_prev: randn(n, n_prev) * 0.01)
 
 
 def initialize_parameters_deep(layer_dims):
