@@ -1,5 +1,7 @@
 """The ``nnxp`` command, run as a real process: train, resume, predict, evaluate, info, errors, Ctrl-C."""
 
+import contextlib
+import io
 import json
 import os
 import shutil
@@ -13,17 +15,41 @@ import pytest
 from test_plots import assert_real_png
 
 import nnxp
+from nnxp import cli
 from nnxp.data.datasets import get_dataset
 
 FLOWER_RUN = ["--dataset", "flower", "--layers", "4", "--activation", "tanh", "--lr", "1.2",
               "--init", "scaled", "--seed", "1"]
 
 
-def nnxp_command(*args, timeout=120, **kwargs):
-    """``python -m nnxp ARGS`` in a subprocess, NNXP_BACKEND unset; the CompletedProcess."""
-    env = {key: value for key, value in os.environ.items() if key != "NNXP_BACKEND"}
-    return subprocess.run([sys.executable, "-m", "nnxp", *map(str, args)], capture_output=True,
-                          text=True, timeout=timeout, env=env, **kwargs)
+def nnxp_command(*args, process=False, cwd=None, timeout=120):
+    """``nnxp ARGS`` as ``python -m nnxp ARGS`` runs it, NNXP_BACKEND unset: a CompletedProcess (exit
+    code, standard output and error).
+
+    It runs in this process (``nnxp.cli.main``, its output captured, SystemExit's code kept), so the
+    imports a command needs (pandas, Dask, matplotlib, scikit-learn's data sets: up to 4 s each) are
+    paid once per test process; an uncaught exception fails the test with its traceback. With
+    ``process=True`` it runs in a subprocess (``timeout`` seconds at most): for what only a process
+    shows, its start-up and environment."""
+    args = [str(arg) for arg in args]
+    if process:
+        env = {key: value for key, value in os.environ.items() if key != "NNXP_BACKEND"}
+        return subprocess.run([sys.executable, "-m", "nnxp", *args], capture_output=True, text=True,
+                              timeout=timeout, env=env, cwd=cwd)
+    stdout, stderr = io.StringIO(), io.StringIO()
+    backend, here = os.environ.pop("NNXP_BACKEND", None), os.getcwd()
+    try:
+        os.chdir(cwd or here)
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            try:
+                code = cli.main(args)
+            except SystemExit as exit:  # argparse's errors, --help and --version
+                code = exit.code
+    finally:
+        os.chdir(here)
+        if backend is not None:
+            os.environ["NNXP_BACKEND"] = backend
+    return subprocess.CompletedProcess(["nnxp", *args], code or 0, stdout.getvalue(), stderr.getvalue())
 
 
 def _ok(*args, **kwargs):
@@ -177,20 +203,54 @@ def test_user_errors_print_one_line_and_exit_non_zero(case, bad_files):
     assert message.format(bad=folder) in result.stderr
 
 
-def test_ctrl_c_saves_a_checkpoint_and_says_where(tmp_path):
-    out = tmp_path / "interrupted"
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    env.pop("NNXP_BACKEND", None)
-    command = [sys.executable, "-m", "nnxp", "train", *FLOWER_RUN, "--iterations", "100000000",
-               "--print-every", "100", "--out", str(out)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+def _signal_status(pid):
+    """The Sig*/ShdPnd lines of each thread of process ``pid`` (Linux), for a failure message."""
+    lines = []
+    for status in sorted(Path(f"/proc/{pid}/task").glob("*/status")):
+        fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+        lines.append(status.parent.name + " " + " ".join(f"{key}={fields[key].strip()}" for key in fields
+                                                         if key.startswith(("Sig", "ShdPnd"))))
+    return "; ".join(lines)
+
+
+AS_FROM_A_TERMINAL = ("import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+                      "runpy.run_module('nnxp', run_name='__main__', alter_sys=True)")
+"""``python -m nnxp`` with Ctrl-C at Python's default, as a terminal starts it. A process starts with the
+signal dispositions of the one that forked it, and glibc's ``system()``, run by a library in another
+thread of a test process, ignores SIGINT and SIGQUIT while its command runs: a run forked then would
+start with Ctrl-C ignored (seen as ``SigIgn`` in /proc), and Python keeps an ignored SIGINT ignored."""
+
+
+def stopped_run(args, stop, timeout=60, **popen):
+    """``python -m nnxp ARGS`` (NNXP_BACKEND unset; :data:`AS_FROM_A_TERMINAL`) stopped by ``stop(process)``
+    once its first cost line is out (training has begun): ``(exit code, stderr)``. A run still going
+    ``timeout`` seconds later is aborted and the test fails with its signal masks and every thread's
+    stack (faulthandler): where the signal went."""
+    env = {key: value for key, value in os.environ.items() if key != "NNXP_BACKEND"}
+    process = subprocess.Popen([sys.executable, "-c", AS_FROM_A_TERMINAL, *map(str, args)], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True,
+                               env={**env, "PYTHONUNBUFFERED": "1", "PYTHONFAULTHANDLER": "1"}, **popen)
     try:
-        assert process.stdout.readline().startswith("Cost after iteration 0")  # training has begun
-        process.send_signal(signal.SIGINT)
-        stdout, stderr = process.communicate(timeout=60)
+        assert process.stdout.readline().startswith("Cost after iteration 0")
+        stop(process)
+        try:
+            _, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            signals = _signal_status(process.pid)
+            process.send_signal(signal.SIGABRT)
+            _, stderr = process.communicate(timeout=30)
+            pytest.fail(f"the run went on {timeout} s after the signal; its signal masks: {signals}; "
+                        f"its threads' stacks:\n{stderr[-8000:]}")
     finally:
         process.kill()
-    assert process.returncode == 130
+    return process.returncode, stderr
+
+
+def test_ctrl_c_saves_a_checkpoint_and_says_where(tmp_path):
+    out = tmp_path / "interrupted"
+    code, stderr = stopped_run(["train", *FLOWER_RUN, "--iterations", "100000000", "--print-every", "100",
+                                "--out", out], lambda process: process.send_signal(signal.SIGINT))
+    assert code == 130
     assert f"checkpoint saved to {out / 'model.npz'}" in stderr and "Traceback" not in stderr
     model = nnxp.load(out / "model.npz")
     assert 0 < model.iterations_done_ < 100000000
@@ -206,7 +266,7 @@ def test_info_names_versions_and_backends():
 
 
 def test_no_arguments_runs_the_demo():
-    result = _ok(timeout=300)
+    result = _ok(process=True, timeout=300)  # the README's first command
     assert "[2, 4, 1] tanh network on the flower data" in result.stdout
     assert "Cost after iteration 9000" in result.stdout and "test accuracy" in result.stdout
 
@@ -320,21 +380,12 @@ def test_stopping_a_run_on_a_local_cluster_prints_only_the_save_line(stop, tmp_p
     """Ctrl-C in a terminal signals the whole process group (the cluster's worker processes too);
     SIGTERM comes to nnxp alone. Either way: the checkpoint, one line, no Dask log or traceback."""
     out = tmp_path / "stopped"
-    command = [sys.executable, "-m", "nnxp", "train", "--dataset", "moons", "--layers", "4", "--iterations",
-               "100000000", "--print-every", "100", "--backend", "numpy", "--scheduler", "local:2", "--out", str(out)]
-    env = {key: value for key, value in os.environ.items() if key != "NNXP_BACKEND"}
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env={**env, "PYTHONUNBUFFERED": "1"}, start_new_session=True)
-    try:
-        assert process.stdout.readline().startswith("Cost after iteration 0")  # the cluster trains
-        if stop == "ctrl-c":
-            os.killpg(process.pid, signal.SIGINT)
-        else:
-            process.send_signal(signal.SIGTERM)
-        _, stderr = process.communicate(timeout=120)
-    finally:
-        process.kill()
+    command = ["train", "--dataset", "moons", "--layers", "4", "--iterations", "100000000", "--print-every", "100",
+               "--backend", "numpy", "--scheduler", "local:2", "--out", out]
+    send = {"ctrl-c": lambda process: os.killpg(process.pid, signal.SIGINT),  # the terminal's whole group
+            "sigterm": lambda process: process.send_signal(signal.SIGTERM)}[stop]
+    returncode, stderr = stopped_run(command, send, timeout=120, start_new_session=True)
     said, code = ("interrupted", 130) if stop == "ctrl-c" else ("terminated (SIGTERM)", 143)
-    assert process.returncode == code and len(stderr.strip().splitlines()) == 1, stderr
+    assert returncode == code and len(stderr.strip().splitlines()) == 1, stderr
     assert stderr.startswith(f"{said} after ") and f"checkpoint saved to {out / 'model.npz'}" in stderr
     assert nnxp.load(out / "model.npz").iterations_done_ >= 1

@@ -4,13 +4,11 @@ preprocessing that travels with the model, and no lost work (unwritable folders,
 import json
 import shlex
 import signal
-import subprocess
-import sys
 import time
 
 import numpy as np
 import pytest
-from test_cli import _ok, nnxp_command
+from test_cli import _ok, nnxp_command, stopped_run
 
 import nnxp
 from nnxp.data.datasets import get_dataset
@@ -182,17 +180,9 @@ def test_an_unwritable_out_fails_before_training(tmp_path):
 
 def test_sigterm_saves_a_checkpoint_and_prints_a_complete_resume_command(tmp_path):
     out = tmp_path / "terminated"
-    command = [sys.executable, "-m", "nnxp", "train", "--dataset", "moons", "--layers", 4, "--iterations", 100000000,
-               "--print-every", 100, "--out", out]
-    process = subprocess.Popen(list(map(str, command)), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env={**__import__("os").environ, "PYTHONUNBUFFERED": "1"})
-    try:
-        assert process.stdout.readline().startswith("Cost after iteration 0")
-        process.send_signal(signal.SIGTERM)
-        _, stderr = process.communicate(timeout=60)
-    finally:
-        process.kill()
-    assert process.returncode == 128 + signal.SIGTERM and "Traceback" not in stderr
+    code, stderr = stopped_run(["train", "--dataset", "moons", "--layers", 4, "--iterations", 100000000,
+                                "--print-every", 100, "--out", out], lambda process: process.send_signal(signal.SIGTERM))
+    assert code == 128 + signal.SIGTERM and "Traceback" not in stderr
     assert "terminated (SIGTERM) after" in stderr and len(stderr.strip().splitlines()) == 1
     done = nnxp.load(out / "model.npz").iterations_done_
     words = shlex.split(stderr.split("continue with: ")[1])

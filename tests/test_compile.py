@@ -46,11 +46,36 @@ def test_jax_fit_runs_one_jitted_step_with_the_eager_results(traced):
     assert len(traced) == 6 * 5  # every step ran the Python function
     traced.clear()
     jitted = nnxp.NeuralNetwork([64, 16, 10], **SETTINGS).fit(X, Y)  # compile=None: jax.jit
-    assert len(traced) <= 4  # traced once per (with_cost, batch width): never per step
+    assert len(traced) == 2  # traced once per batch width (100 and 50), its cost always computed
     for key, value in eager.parameters_.items():
         np.testing.assert_allclose(np.asarray(jitted.parameters_[key]), np.asarray(value), rtol=1e-12, atol=1e-15)
     np.testing.assert_allclose(jitted.costs_, eager.costs_, rtol=1e-12)
     assert isinstance(jitted.parameters_["W1"], jax.Array)
+
+
+def test_jax_reads_the_guard_and_validation_costs_through_one_compiled_forward(monkeypatch):
+    """Each eager JAX operation compiles for each new shape: the divergence guard's slices and the
+    validation data go through one jitted forward pass and cost, traced once per shape."""
+    jax = pytest.importorskip("jax")
+    jax.config.update("jax_enable_x64", True)
+    monkeypatch.setattr(nnxp.core.step, "_COMPILED", OrderedDict())
+    shapes, original = [], nnxp.core.step.forward_cost
+
+    def counted(xp, X, *args, **kwargs):
+        shapes.append(X.shape)
+        return original(xp, X, *args, **kwargs)
+
+    monkeypatch.setattr(nnxp.core.step, "forward_cost", counted)
+    X, Y = (a[:, :250] for a in _digits())  # batches of 100, 100 and 50
+    X, validation = X[:16], (X[:16, :90], Y[:, :90])
+    settings = {**SETTINGS, "keep_prob": 1.0, "num_iterations": 2}
+    eager = nnxp.NeuralNetwork([16, 10], **settings).fit(X, Y, validation_data=validation, compile=False)
+    on_jax = [jax.numpy.asarray(a) for a in (X, Y, *validation)]
+    jitted = nnxp.NeuralNetwork([16, 10], **settings).fit(*on_jax[:2], validation_data=on_jax[2:])
+    assert sorted(set(shapes)) == [(16, 50), (16, 90), (16, 100)]
+    assert len(shapes) == 3  # traced once per shape: the guard's two widths, the validation data
+    np.testing.assert_allclose(jitted.validation_costs_, eager.validation_costs_, rtol=1e-12)
+    np.testing.assert_allclose(jitted.validation_scores_, eager.validation_scores_, rtol=1e-12)
 
 
 def test_compile_true_where_nothing_compiles_warns_and_runs_eagerly(traced):

@@ -1,11 +1,16 @@
 """GPU behaviour, proven on the CPU through array-api-strict's device1, and on CuPy when present."""
 
+import importlib.util
+import subprocess
+import sys
+
 import array_api_strict
 import numpy as np
 import pytest
 from oracles import problem
 
 import nnxp
+from nnxp.core import backend as backend_module
 
 DEVICE1 = array_api_strict.Device("device1")
 
@@ -102,3 +107,20 @@ def test_training_on_the_gpu_stays_on_the_gpu_in_float32():
     reference = nnxp.NeuralNetwork([5, 8, 1], num_iterations=200, learning_rate=0.5).fit(X, Y)
     np.testing.assert_allclose(model.costs_, reference.costs_, rtol=1e-4)
     assert model.score(X, Y) == pytest.approx(reference.score(X, Y), abs=0.01)
+
+
+def test_no_cuda_driver_is_answered_without_importing_cupy():
+    """CuPy installed, no NVIDIA driver (CI): "auto" says why without importing CuPy
+    (about a second, in every command)."""
+    if importlib.util.find_spec("cupy") is None:
+        pytest.skip("CuPy is not installed")
+    if not backend_module._missing_cuda_driver():
+        pytest.skip("an NVIDIA driver loads here")
+    code = "import sys, nnxp; print(nnxp.backend_info().reason); print('cupy' in sys.modules)"
+    reason, imported = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                      check=True).stdout.splitlines()
+    import cupy
+
+    assert imported == "False"
+    assert reason.startswith(f"CuPy {cupy.__version__} is installed but CUDA is not usable: no NVIDIA driver was found")
+    assert "libcuda.so.1" in reason

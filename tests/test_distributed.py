@@ -66,6 +66,14 @@ def test_full_batch_on_the_cluster_equals_one_process(client, scheduler_warnings
     assert isinstance(model.parameters_["W1"], np.ndarray)  # the parameters live on the driver
 
 
+def test_the_workers_memory_is_asked_of_the_scheduler(client):
+    """Persisting the data depends on it; the client's cached scheduler_info() can list no workers."""
+    from nnxp.dask.runner import worker_memory
+
+    assert worker_memory(client) == {address: 400 * 2**20 for address in client.nthreads()}
+    assert len(client.nthreads()) == 2
+
+
 def test_each_step_is_one_task_per_chunk_plus_the_tree_on_the_workers(client, scheduler_warnings):
     dims, X, Y = PROBLEMS["binary_cross_entropy"]
     Xd, Yd = _chunked(X, Y, size=40)  # 8 chunks of the 320 samples
@@ -76,7 +84,7 @@ def test_each_step_is_one_task_per_chunk_plus_the_tree_on_the_workers(client, sc
         names = [task["key"][0] if isinstance(task["key"], tuple) else task["key"] for task in stream.data]
         counts.append({prefix: sum(name.startswith(prefix) for name in names)
                        for prefix in ("gradient_sums", "add", "check_chunk", "evaluation_sums")})
-        assert {task["worker"] for task in stream.data} <= set(client.scheduler_info()["workers"])
+        assert {task["worker"] for task in stream.data} <= set(client.nthreads())
     assert counts[0]["gradient_sums"] == 4 * 8 and counts[1]["gradient_sums"] == 8 * 8
     assert counts[1]["add"] - counts[0]["add"] == 4 * 7  # a tree of 7 additions per step
     assert counts[0]["check_chunk"] == counts[1]["check_chunk"] == 8  # the input checks, once
@@ -165,7 +173,7 @@ def _restarting_workers_before_step(client, monkeypatch, step):
     def compute_after_a_restart(*args, **kwargs):
         calls.append(1)
         if len(calls) == step:
-            client.restart_workers(list(client.scheduler_info()["workers"]))
+            client.restart_workers(list(client.nthreads()))
         return compute(*args, **kwargs)
 
     monkeypatch.setattr(client, "compute", compute_after_a_restart)
@@ -230,7 +238,7 @@ def test_the_command_line_trains_on_a_local_cluster(tmp_path):
     common = ["train", "--dataset", "flower", "--layers", "4", "--activation", "tanh", "--lr", "1.2",
               "--iterations", "30", "--backend", "numpy"]
     _ok(*common, "--out", tmp_path / "here")
-    _ok(*common, "--scheduler", "local:2", "--out", tmp_path / "cluster")
+    _ok(*common, "--scheduler", "local:2", "--out", tmp_path / "cluster", process=True)  # its own cluster
     here, there = (json.loads((tmp_path / name / "metrics.json").read_text()) for name in ("here", "cluster"))
     assert there["final_cost"] == pytest.approx(here["final_cost"], rel=1e-12)
     assert there["test_accuracy"] == here["test_accuracy"]
@@ -287,7 +295,7 @@ def test_the_command_line_trains_on_a_zarr_group(lazy_files, tmp_path):
     from test_cli import _ok
 
     _ok("train", "--zarr", lazy_files / "g.zarr", "--layers", "8", "--activation", "tanh", "--lr", "0.5",
-        "--iterations", "400", "--scheduler", "local:2", "--out", tmp_path)
+        "--iterations", "400", "--scheduler", "local:2", "--out", tmp_path, process=True)
     metrics = json.loads((tmp_path / "metrics.json").read_text())
     assert metrics["layer_dims"] == [6, 8, 1] and metrics["test_accuracy"] > 0.9
     assert set(nnxp.load(tmp_path / "model.npz").preprocessing_) == {"mean", "std", "classes"}

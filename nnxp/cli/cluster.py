@@ -152,6 +152,6 @@ def chunked(client, *arrays):
     """Host arrays ``(rows, m)`` as Dask arrays of about two chunks per worker of ``client`` along the samples."""
     import dask.array as da
 
-    workers = max(1, len(client.scheduler_info()["workers"]))
+    workers = max(1, len(client.nthreads()))  # asked of the scheduler now (scheduler_info() is a cache)
     size = math.ceil(arrays[0].shape[1] / (2 * workers))
     return [da.from_array(array, chunks=(array.shape[0], size)) for array in arrays]

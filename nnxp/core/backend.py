@@ -7,9 +7,13 @@ default. ``"auto"`` takes CuPy only when it imports *and* a CUDA device answers,
 otherwise NumPy; :func:`backend_info` says why.
 """
 
+import ctypes
 import functools
+import importlib.metadata
+import importlib.util
 import numbers
 import os
+import sys
 from dataclasses import dataclass
 
 import array_api_compat
@@ -70,13 +74,21 @@ def namespace(*arrays):
     return xp
 
 
+NOT_INSTALLED = "CuPy is not installed (pip install 'nnxp[cuda12]' or 'nnxp[cuda13]')"
+
+
 @functools.cache
 def _cupy_status():
     """(usable, reason, gpu name): CuPy importable is not the same as a GPU present."""
+    if importlib.util.find_spec("cupy") is None:
+        return False, NOT_INSTALLED, None
+    missing = _missing_cuda_driver()
+    if missing:  # without importing CuPy: a second of every command on a machine without a GPU
+        return False, f"CuPy {_cupy_version()} is installed but CUDA is not usable: {missing}", None
     try:
         import cupy
     except ImportError:
-        return False, "CuPy is not installed (pip install 'nnxp[cuda12]' or 'nnxp[cuda13]')", None
+        return False, NOT_INSTALLED, None
     except Exception as exc:  # e.g. OSError: its kernel cache under an unwritable $HOME (CUPY_CACHE_DIR)
         return False, f"CuPy is installed but cannot be imported: {exc}", None
     try:
@@ -88,6 +100,31 @@ def _cupy_status():
     props = cupy.cuda.runtime.getDeviceProperties(0)
     name = props["name"].decode() if isinstance(props["name"], bytes) else str(props["name"])
     return True, f"CuPy {cupy.__version__} with {count} CUDA device(s): {name}", name
+
+
+def _missing_cuda_driver():
+    """Why no CUDA driver can run here (Linux: ``libcuda.so.1`` does not load), or "" when one may."""
+    if not sys.platform.startswith("linux"):
+        return ""  # CuPy's own import and device query say
+    try:
+        ctypes.CDLL("libcuda.so.1")
+    except OSError as exc:
+        return f"no NVIDIA driver was found ({exc})"
+    return ""
+
+
+CUPY_DISTRIBUTIONS = ("cupy-cuda13x", "cupy-cuda12x", "cupy-cuda11x", "cupy", "cupy-rocm-6-0", "cupy-rocm-5-0")
+"""The names CuPy is installed under (its wheels for each CUDA, or ROCm, and its source build)."""
+
+
+def _cupy_version():
+    """The installed CuPy's version, read from its distribution's metadata (one of :data:`CUPY_DISTRIBUTIONS`)."""
+    for distribution in CUPY_DISTRIBUTIONS:
+        try:
+            return importlib.metadata.version(distribution)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return "(version unknown)"
 
 
 def backend_info():

@@ -8,8 +8,7 @@ import array_api_compat
 
 
 def step_compiler(xp, compile=None):
-    """``compiler(fn, static)`` that compiles a pure step function of arrays for ``xp`` (``static``: the
-    name of its one Python-valued argument), or None to run it eagerly.
+    """``compiler(fn)`` that compiles a pure step function of arrays for ``xp``, or None to run it eagerly.
 
     ``compile`` None compiles where it is known to help: ``jax.jit`` on JAX (each eager JAX operation is
     a dispatch). True also tries ``torch.compile`` on torch, which falls back to eager execution with a
@@ -21,13 +20,25 @@ def step_compiler(xp, compile=None):
     if array_api_compat.is_jax_namespace(xp):
         import jax
 
-        return lambda fn, static: jax.jit(fn, static_argnames=static)
+        return jax.jit
     if compile and array_api_compat.is_torch_namespace(xp):
         return _torch_compiler
     if compile:
         warnings.warn(f"compile=True: {xp.__name__} has no compiler nnxp uses; the step runs eagerly", UserWarning,
                       stacklevel=4)
     return None
+
+
+def function_compiler(xp, compile=None):
+    """``compiler(fn)`` that compiles a pure function of arrays (the guard's and the validation's forward
+    pass and cost) with ``jax.jit`` on JAX, where each eager operation compiles for each new shape; None
+    elsewhere, or when ``compile`` is False (a function called a few times per ``fit`` is not worth
+    ``torch.compile``'s time)."""
+    if compile is False or not array_api_compat.is_jax_namespace(xp):
+        return None
+    import jax
+
+    return jax.jit
 
 
 def loop_compiler(xp, compile=None):
@@ -55,7 +66,7 @@ def loop_compiler(xp, compile=None):
     return compiler
 
 
-def _torch_compiler(fn, static):
+def _torch_compiler(fn):
     """``torch.compile(fn)``, replaced by ``fn`` itself (with a warning) the first time it fails."""
     import torch
 

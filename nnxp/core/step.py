@@ -8,7 +8,7 @@ layer's Z, then backward" is written once, for every loss. Course layout: ``X (n
 
 from collections import OrderedDict, namedtuple
 
-from .compilers import loop_compiler, step_compiler
+from .compilers import function_compiler, loop_compiler, step_compiler
 from .dropout import dropout_masks
 from .kernels import _model_backward, _model_forward
 from .penalties import penalize, update
@@ -62,33 +62,42 @@ def gradient_step(xp, X, Y, parameters, state, settings, loss, with_cost, *, lea
     if draw is not None:
         masks = dropout_masks(xp, draw, settings.layer_dims, settings.keep_probs, X.shape[1], X.dtype)
     if compiled is not None:
-        return compiled(X, Y, parameters, state, learning_rate, t, masks, with_cost)
+        parameters, state, cost = compiled(X, Y, parameters, state, learning_rate, t, masks)
+        return parameters, state, cost if with_cost else None
     return update_step(xp, X, Y, parameters, state, settings, loss, with_cost, learning_rate, t, masks)
 
 
 StepSettings = namedtuple("StepSettings", "activations penalties optimizer")
 """What a compiled step holds of a model's settings (not the model, nor its parameters)."""
 
+Compiled = namedtuple("Compiled", "step epochs forward")
+"""A model's compiled functions (:func:`compiled`), each None where nothing compiles it."""
+
 _COMPILED = OrderedDict()
 _COMPILED_KEPT = 16
 
 
 def compiled(xp, settings, loss, compile=None):
-    """``(step, epochs)``: :func:`update_step` for ``settings`` and ``loss`` compiled by ``xp``'s library
-    (:func:`nnxp.core.compilers.step_compiler`), and :func:`update_step` run for several cost-free full-batch
-    epochs in one call where the library compiles loops (:func:`nnxp.core.compilers.loop_compiler`); None for
-    either where nothing compiles (``compile`` None: where it is known to help, False: never).
+    """The :class:`Compiled` functions of ``settings`` and ``loss`` for ``xp``'s library (``compile`` None:
+    where compiling is known to help, False: never), each None where nothing compiles it:
 
-    ``step(X, Y, parameters, state, learning_rate, t, masks, with_cost)`` is one update;
-    ``epochs(X, Y, parameters, state, learning_rates, t, n) -> (parameters, state)`` runs updates
-    ``t + 1 .. t + n`` at ``learning_rates[0 .. n-1]`` (a 1-d array, longer than n allowed) without
-    costs or dropout. Both are kept for the last few settings, so models of the same settings share
-    their traces.
+    - ``step(X, Y, parameters, state, learning_rate, t, masks)``: one :func:`update_step` with its cost
+      (:func:`nnxp.core.compilers.step_compiler`): the cost is a few operations on the output layer's Z,
+      where compiling the step twice, with and without it, would double the compile time of a ``fit``;
+    - ``epochs(X, Y, parameters, state, learning_rates, t, n) -> (parameters, state)``: updates
+      ``t + 1 .. t + n`` at ``learning_rates[0 .. n-1]`` (a 1-d array, longer than n allowed), cost-free
+      full-batch epochs without dropout in one call where the library compiles loops
+      (:func:`nnxp.core.compilers.loop_compiler`);
+    - ``forward(X, Y, parameters) -> (AL, J)``: the output and the cost (no penalty) of a forward pass,
+      the divergence guard's and the validation's (:func:`nnxp.core.compilers.function_compiler`).
+
+    They are kept for the last few settings, so models of the same settings share their traces.
     """
     held = StepSettings(tuple(settings.activations), tuple(settings.penalties), settings.optimizer)
     key = (xp.__name__, compile, held.activations, held.penalties, repr(held.optimizer), loss)
     if key not in _COMPILED:
-        _COMPILED[key] = (_compiled_step(xp, held, loss, compile), _compiled_epochs(xp, held, loss, compile))
+        _COMPILED[key] = Compiled(_compiled_step(xp, held, loss, compile), _compiled_epochs(xp, held, loss, compile),
+                                  _compiled_forward(xp, held.activations, loss, compile))
         while len(_COMPILED) > _COMPILED_KEPT:
             _COMPILED.popitem(last=False)
     _COMPILED.move_to_end(key)
@@ -100,10 +109,10 @@ def _compiled_step(xp, settings, loss, compile):
     if compiler is None:
         return None
 
-    def step(X, Y, parameters, state, learning_rate, t, masks, with_cost):
-        return update_step(xp, X, Y, parameters, state, settings, loss, with_cost, learning_rate, t, masks)
+    def step(X, Y, parameters, state, learning_rate, t, masks):
+        return update_step(xp, X, Y, parameters, state, settings, loss, True, learning_rate, t, masks)
 
-    return compiler(step, static="with_cost")
+    return compiler(step)
 
 
 def _compiled_epochs(xp, settings, loss, compile):
@@ -115,3 +124,15 @@ def _compiled_epochs(xp, settings, loss, compile):
         return update_step(xp, X, Y, parameters, state, settings, loss, False, learning_rate, t)[:2]
 
     return compiler(step)
+
+
+def _compiled_forward(xp, activations, loss, compile):
+    compiler = function_compiler(xp, compile)
+    if compiler is None:
+        return None
+
+    def forward(X, Y, parameters):
+        AL, _, J = forward_cost(xp, X, Y, parameters, activations, loss)
+        return AL, J
+
+    return compiler(forward)

@@ -63,6 +63,18 @@ def active_client():
         return None
 
 
+def worker_memory(client):
+    """``{address: memory limit in bytes (0: none)}`` of ``client``'s workers, asked of the scheduler now.
+
+    ``client.scheduler_info()`` returns a cached copy that the client's periodic refresh (which, since
+    distributed 2025, asks for no workers) may replace between the fetch and the read: no workers."""
+
+    def limits(dask_scheduler):
+        return {address: worker.memory_limit or 0 for address, worker in dask_scheduler.workers.items()}
+
+    return client.run_on_scheduler(limits)
+
+
 def _known(chunk_sizes, axis, name):
     if any(math.isnan(size) for size in chunk_sizes):
         raise ValueError(f"{name} has unknown chunk sizes along axis {axis} ({'features' if axis == 0 else 'samples'}):"
@@ -124,7 +136,7 @@ class DaskRunner:
         """X and Y persisted on the workers when a client has room for them (half its memory)."""
         if self.client is None:
             return X, Y
-        memory = sum(w.get("memory_limit") or 0 for w in self.client.scheduler_info()["workers"].values())
+        memory = sum(worker_memory(self.client).values())
         if memory and X.nbytes + Y.nbytes < memory / 2:
             return tuple(self.client.persist([X, Y]))
         return X, Y

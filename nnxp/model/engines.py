@@ -48,7 +48,7 @@ class LocalEngine:
         xp, X, Y = prepare_XY(model, X, Y, fitted=resume)
         unscaled = warn_if_unscaled(xp, X)
         validation = None if validation_data is None else prepare_validation(model, xp, validation_data, X.dtype)
-        return LocalRunner(xp, X, Y, validation, *compiled(xp, config, config.loss, compile), unscaled=unscaled)
+        return LocalRunner(xp, X, Y, validation, compiled(xp, config, config.loss, compile), unscaled=unscaled)
 
     def output(self, model, X, finish):
         """The output ``AL (n[L], m)`` of the fitted ``model`` for ``X``, or the loss's predictions."""

@@ -18,7 +18,7 @@ import array_api_compat
 
 from ..core.backend import epoch_seed, is_out_of_memory, uniform_source
 from .batches import _mini_batches
-from ..core.step import forward_cost, gradient_step
+from ..core.step import Compiled, forward_cost, gradient_step
 
 
 class TrainingDivergedError(FloatingPointError):
@@ -240,18 +240,18 @@ class LocalRunner:
     what is wrong with X's scales, when something is (:func:`nnxp.core.checks.warn_if_unscaled`): the
     divergence guard's advice."""
 
-    def __init__(self, xp, X, Y, validation=None, compiled=None, compiled_epochs=None, unscaled=None):
-        self.xp, self.X, self.Y, self.validation, self.compiled = xp, X, Y, validation, compiled
-        self.compiled_epochs, self.unscaled = compiled_epochs, unscaled
+    def __init__(self, xp, X, Y, validation=None, compiled=None, unscaled=None):
+        self.xp, self.X, self.Y, self.validation, self.unscaled = xp, X, Y, validation, unscaled
+        self.compiled = compiled if compiled is not None else Compiled(None, None, None)
         self.dtype, self.device = X.dtype, array_api_compat.device(X)
 
     def epoch(self, state, settings, loss, with_cost):
         """One pass over the data: see :func:`run_epoch` (through the ``compiled`` step when there is one)."""
-        return run_epoch(self.xp, self.X, self.Y, state, settings, loss, with_cost, self.compiled)
+        return run_epoch(self.xp, self.X, self.Y, state, settings, loss, with_cost, self.compiled.step)
 
     def cost_free_epochs(self, state, settings, count):
         """``(parameters, optimizer_state, epochs_run)`` after up to ``count`` epochs from ``state``
-        without costs, in one call of the ``compiled_epochs`` loop (:func:`nnxp.core.step.compiled`); None
+        without costs, in one call of the compiled ``epochs`` loop (:func:`nnxp.core.step.compiled`); None
         where that loop does not apply (none compiled, mini-batches, dropout): the caller runs them
         one by one.
 
@@ -259,7 +259,7 @@ class LocalRunner:
         products (at least one epoch). Full batch, so epoch ``e``'s update is number ``e + 1`` at
         ``settings.learning_rate_at(e)``; the learning rates go to the device in one array, padded
         to a power of two so that few lengths are ever traced."""
-        if self.compiled_epochs is None or settings.dropout or not _full_batch(settings, self.X.shape[1]):
+        if self.compiled.epochs is None or settings.dropout or not _full_batch(settings, self.X.shape[1]):
             return None
         dims = settings.layer_dims
         per_epoch = 3 * self.X.shape[1] * sum(n * n_prev for n_prev, n in zip(dims, dims[1:]))
@@ -268,19 +268,19 @@ class LocalRunner:
         rates = [settings.learning_rate_at(epoch) for epoch in range(first, first + count)]
         rates += [0.0] * ((1 << (count - 1).bit_length()) - count)
         learning_rates = self.xp.asarray(rates, dtype=self.dtype, device=self.device)
-        parameters, optimizer_state = self.compiled_epochs(
+        parameters, optimizer_state = self.compiled.epochs(
             self.X, self.Y, state.parameters, state.optimizer_state, learning_rates, state.steps_done, count)
         return parameters, optimizer_state, count
 
     def evaluate(self, parameters, settings, loss):
         """``(cost, score)`` of ``parameters`` on the validation data, as Python floats."""
         X_v, Y_v = self.validation
-        AL, _, cost = forward_cost(self.xp, X_v, Y_v, parameters, settings.activations, loss)
+        AL, cost = forward(self.xp, X_v, Y_v, parameters, settings, loss, self.compiled.forward)
         return float(cost), float(loss.score(self.xp, AL, Y_v))
 
     def guard_cost(self, parameters, settings, loss):
         """The cost of ``parameters`` on the training data that the divergence guard reads: :func:`guard_cost`."""
-        return guard_cost(self.xp, self.X, self.Y, parameters, settings, loss)
+        return guard_cost(self.xp, self.X, self.Y, parameters, settings, loss, self.compiled.forward)
 
 
 FUSED_EPOCHS = 1024
@@ -345,12 +345,22 @@ GUARD_SAMPLES = 8192
 """The most samples the divergence guard's cost reads (:func:`guard_cost`)."""
 
 
-def guard_cost(xp, X, Y, parameters, settings, loss):
+def forward(xp, X, Y, parameters, settings, loss, compiled=None):
+    """``(AL, J)``: the output and the cost (no L2 term, no dropout) of ``parameters`` on ``X``, ``Y``,
+    through ``compiled`` (:func:`nnxp.core.step.compiled`'s ``forward``) when there is one."""
+    if compiled is not None:
+        return compiled(X, Y, parameters)
+    AL, _, J = forward_cost(xp, X, Y, parameters, settings.activations, loss)
+    return AL, J
+
+
+def guard_cost(xp, X, Y, parameters, settings, loss, compiled=None):
     """The cost J (no L2 term, no dropout) of ``parameters`` on ``X``, or on every k-th of its columns
     when it has more than :data:`GUARD_SAMPLES` (k = ceil(m / GUARD_SAMPLES), the whole range covered):
     the divergence guard's scale, read twice per mini-batch ``fit``, so at most 8192 samples, not a
     pass over the data (a diverged cost is orders of magnitude off, on any sample). Computed in slices
-    of ``settings.batch_size`` columns (all at once without one): a 0-d device array."""
+    of ``settings.batch_size`` columns (all at once without one), through ``compiled`` as :func:`forward`:
+    a 0-d device array."""
     stride = -(-X.shape[1] // GUARD_SAMPLES)
     X, Y = X[:, ::stride], Y[:, ::stride]
     m = X.shape[1]
@@ -358,7 +368,7 @@ def guard_cost(xp, X, Y, parameters, settings, loss):
     total = 0.0
     for start in range(0, m, size):
         X_t, Y_t = X[:, start:min(start + size, m)], Y[:, start:min(start + size, m)]
-        total = total + forward_cost(xp, X_t, Y_t, parameters, settings.activations, loss)[2] * X_t.shape[1]
+        total = total + forward(xp, X_t, Y_t, parameters, settings, loss, compiled)[1] * X_t.shape[1]
     return total / m
 
 
