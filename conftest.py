@@ -11,6 +11,7 @@ others by the names in :data:`NUMERICS`.
 """
 
 import os
+import re
 
 import numpy as np
 import pytest
@@ -58,6 +59,31 @@ def _doctest_names(doctest_namespace):
 
 @pytest.hookimpl(tryfirst=True)  # before ``-m`` selects
 def pytest_collection_modifyitems(config, items):
+    _mark_numerics(items)
+    _thin_jax_crosses(items)
+
+
+def _thin_jax_crosses(items):
+    """A test marked ``one_jax_instance(parameter)`` crosses settings whose maths or harness is the same
+    code on every backend (activations, penalties, depths, losses; a benchmark's sizes and dtypes): where
+    ``parameter`` names JAX, whose eager operations each compile for each new shape (about 50 ms here),
+    the first instance collected runs in the quick selection and the others are marked ``slow``, so CI
+    still runs them all."""
+    first_seen = set()
+    for item in items:
+        marker = item.get_closest_marker("one_jax_instance")
+        if marker is None or not hasattr(item, "callspec"):
+            continue
+        value = item.callspec.params[marker.args[0]]
+        name = getattr(value, "__name__", value)
+        if "jax" in re.split(r"[-_]", str(name)):
+            key = (item.function, str(name))
+            if key in first_seen:
+                item.add_marker(pytest.mark.slow)
+            first_seen.add(key)
+
+
+def _mark_numerics(items):
     modules = {}
     for item in items:
         path, _, name = item.nodeid.partition("::")

@@ -29,6 +29,7 @@ def loops_forward_backward(X, Y, parameters):
     return loops_value_and_grad(["sigmoid"], parameters, X, Y, with_cost=False)[1]
 
 
+@pytest.mark.one_jax_instance("impl")  # each JAX implementation at one size and dtype when quick
 @pytest.mark.parametrize("impl", IMPLS)
 @pytest.mark.parametrize("n_x, m", LOGREG_SIZES)
 def test_logistic_regression(measure, impl, n_x, m):

@@ -13,6 +13,7 @@ from .impls import STEP_BUILDERS
 from .problems import make_problem
 
 
+@pytest.mark.one_jax_instance("impl")  # each JAX implementation at one size and dtype when quick
 @pytest.mark.parametrize("impl", STEP_BUILDERS)
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("m", STEP_M)

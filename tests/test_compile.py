@@ -70,12 +70,44 @@ def test_jax_reads_the_guard_and_validation_costs_through_one_compiled_forward(m
     X, validation = X[:16], (X[:16, :90], Y[:, :90])
     settings = {**SETTINGS, "keep_prob": 1.0, "num_iterations": 2}
     eager = nnxp.NeuralNetwork([16, 10], **settings).fit(X, Y, validation_data=validation, compile=False)
+    shapes.clear()
     on_jax = [jax.numpy.asarray(a) for a in (X, Y, *validation)]
     jitted = nnxp.NeuralNetwork([16, 10], **settings).fit(*on_jax[:2], validation_data=on_jax[2:])
     assert sorted(set(shapes)) == [(16, 50), (16, 90), (16, 100)]
     assert len(shapes) == 3  # traced once per shape: the guard's two widths, the validation data
     np.testing.assert_allclose(jitted.validation_costs_, eager.validation_costs_, rtol=1e-12)
     np.testing.assert_allclose(jitted.validation_scores_, eager.validation_scores_, rtol=1e-12)
+
+
+def test_jax_predicts_and_scores_through_one_compiled_program_per_shape(monkeypatch):
+    """A first ``predict`` on JAX was a few dozen eager operations, each compiling for its shape (1.8 s
+    here): ``predict_proba`` and ``predict`` share one jitted forward pass, ``score`` and ``cost`` another,
+    traced once per shape, with the eager results."""
+    jax = pytest.importorskip("jax")
+    jax.config.update("jax_enable_x64", True)
+    monkeypatch.setattr(nnxp.core.step, "_COMPILED", OrderedDict())
+    traced = []
+    for name in ("prediction", "evaluation"):
+        def counted(*args, _name=name, _original=getattr(nnxp.core.step, name)):
+            traced.append(_name)
+            return _original(*args)
+
+        monkeypatch.setattr(nnxp.core.step, name, counted)
+    X, Y = _digits()
+    settings = {**SETTINGS, "keep_prob": 1.0, "batch_size": None, "num_iterations": 2}
+    eager = nnxp.NeuralNetwork([64, 10], **settings).fit(X, Y)
+    jitted = nnxp.NeuralNetwork([64, 10], **settings).fit(jax.numpy.asarray(X), jax.numpy.asarray(Y))
+    widths = (120, 120, 30)
+    expected = [(eager.predict_proba(X[:, :w]), eager.predict(X[:, :w]), eager.score(X[:, :w], Y[:, :w]),
+                 eager.cost(X[:, :w], Y[:, :w])) for w in widths]
+    traced.clear()
+    for width, (proba, labels, score, cost) in zip(widths, expected):
+        X_j, Y_j = jax.numpy.asarray(X[:, :width]), jax.numpy.asarray(Y[:, :width])
+        np.testing.assert_allclose(jitted.predict_proba(X_j), proba, rtol=1e-12)
+        np.testing.assert_array_equal(jitted.predict(X_j), labels)
+        assert jitted.score(X_j, Y_j) == score
+        assert jitted.cost(X_j, Y_j) == pytest.approx(cost, rel=1e-12)
+    assert traced == ["prediction", "evaluation"] * 2  # once per shape: 120, then 30
 
 
 def test_compile_true_where_nothing_compiles_warns_and_runs_eagerly(traced):
@@ -150,9 +182,9 @@ def test_models_of_the_same_settings_share_one_trace(traced):
 
 
 @pytest.mark.parametrize("optimizer", ["gd", "momentum", "adam"])
-def test_jax_runs_the_epochs_between_logged_costs_in_one_call_with_the_eager_results(traced, optimizer):
-    """Full batch, no dropout: the 9 epochs between two logged costs are one ``lax.fori_loop`` call,
-    at each epoch's decayed learning rate and Adam's ``t``."""
+def test_jax_runs_a_logged_epoch_and_those_up_to_the_next_in_one_call_with_the_eager_results(traced, optimizer):
+    """Full batch, no dropout: a logged epoch and the 9 after it are one ``lax.fori_loop`` call, one
+    compiled program (no step compiled besides), at each epoch's decayed learning rate and Adam's ``t``."""
     jax = pytest.importorskip("jax")
     jax.config.update("jax_enable_x64", True)
     X, Y = (jax.numpy.asarray(a) for a in _digits())
@@ -162,7 +194,7 @@ def test_jax_runs_the_epochs_between_logged_costs_in_one_call_with_the_eager_res
     assert len(traced) == 23
     traced.clear()
     fused = nnxp.NeuralNetwork([64, 16, 10], **settings).fit(X, Y)
-    assert len(traced) == 3  # the step with a cost; loops of up to 16 and of up to 4 epochs (9, 9, 2)
+    assert len(traced) == 2  # loops of up to 16 and of up to 4 epochs (10, 10, 3)
     assert (fused.iterations_done_, fused.steps_done_) == (23, 23)
     for key, value in eager.parameters_.items():
         np.testing.assert_allclose(np.asarray(fused.parameters_[key]), np.asarray(value), rtol=1e-12, atol=1e-15)
@@ -177,6 +209,25 @@ def test_jax_runs_the_epochs_between_logged_costs_in_one_call_with_the_eager_res
         np.testing.assert_allclose(np.asarray(resumed.parameters_[key]), np.asarray(value), rtol=1e-12, atol=1e-15)
 
 
+def test_jax_early_stopping_in_fused_blocks_stops_where_the_eager_run_does():
+    """The validation data is scored at a block's first parameters; a stop there discards the block: the
+    same stop, best epoch and parameters as NumPy's epoch-by-epoch run."""
+    jax = pytest.importorskip("jax")
+    jax.config.update("jax_enable_x64", True)
+    X, Y = _digits()
+    train, validation = (X[:, :300], Y[:, :300]), (X[:, 300:], Y[:, 300:])
+    settings = dict(optimizer="adam", learning_rate=0.05, num_iterations=400, cost_every=7, early_stopping=2,
+                    tol=1e-3, seed=4)
+    on_jax = [jax.numpy.asarray(a) for a in (*train, *validation)]
+    fused = nnxp.NeuralNetwork([64, 32, 10], **settings).fit(*on_jax[:2], validation_data=on_jax[2:])
+    eager = nnxp.NeuralNetwork([64, 32, 10], **settings).fit(*train, validation_data=validation)  # NumPy
+    assert fused.iterations_done_ < 400  # it stopped
+    assert (fused.iterations_done_, fused.best_iteration_) == (eager.iterations_done_, eager.best_iteration_)
+    np.testing.assert_allclose(fused.validation_costs_, eager.validation_costs_, rtol=1e-10)
+    for key, value in eager.parameters_.items():
+        np.testing.assert_allclose(np.asarray(fused.parameters_[key]), np.asarray(value), rtol=1e-10, atol=1e-13)
+
+
 def test_a_progress_callback_advances_per_fused_call_and_keeps_the_fused_results():
     """``nnxp train``'s bar no longer turns JAX's fused epochs off: it hears of them once per call."""
     jax = pytest.importorskip("jax")
@@ -186,8 +237,8 @@ def test_a_progress_callback_advances_per_fused_call_and_keeps_the_fused_results
     model = nnxp.NeuralNetwork([64, 16, 10], **settings).fit(X, Y, progress=lambda done, cost: seen.append(
         (done, cost)))
     silent = nnxp.NeuralNetwork([64, 16, 10], **settings).fit(X, Y)
-    assert [done for done, _ in seen] == [1, 5, 6, 10, 11, 12]  # epoch 0, 1-4 fused, 5, 6-9 fused, 10, 11
-    assert [cost for _, cost in seen] == [model.costs_[0]] * 2 + [model.costs_[1]] * 2 + [model.costs_[2]] * 2
+    assert [done for done, _ in seen] == [5, 10, 12]  # epochs 0-4, 5-9 and 10-11: one call each
+    assert [cost for _, cost in seen] == model.costs_
     for key, value in silent.parameters_.items():
         np.testing.assert_array_equal(np.asarray(model.parameters_[key]), np.asarray(value))
 
@@ -197,7 +248,7 @@ def test_a_progress_callback_can_stop_after_a_fused_call():
     X, Y = (jax.numpy.asarray(a) for a in _digits())
     model = nnxp.NeuralNetwork([64, 16, 10], num_iterations=20, cost_every=5).fit(
         X, Y, progress=lambda done, cost: done >= 3)
-    assert model.iterations_done_ == 5  # epochs 1-4 ran in one call; it stopped after it
+    assert model.iterations_done_ == 5  # epochs 0-4 ran in one call; it stopped after it
 
 
 def test_one_fused_call_runs_at_most_its_share_of_work(monkeypatch):
@@ -207,16 +258,16 @@ def test_one_fused_call_runs_at_most_its_share_of_work(monkeypatch):
     X, Y = (jax.numpy.asarray(a) for a in _digits())
     settings = dict(optimizer="adam", learning_rate=0.01, num_iterations=23, cost_every=10, seed=4)
     whole = nnxp.NeuralNetwork([64, 16, 10], **settings).fit(X, Y)
-    ran, original = [], nnxp.training.loop.LocalRunner.cost_free_epochs
+    ran, original = [], nnxp.training.loop.LocalRunner.fused_epochs
 
     def spied(self, *args):
         result = original(self, *args)
         ran.append(result[2])
         return result
 
-    monkeypatch.setattr(nnxp.training.loop.LocalRunner, "cost_free_epochs", spied)
+    monkeypatch.setattr(nnxp.training.loop.LocalRunner, "fused_epochs", spied)
     monkeypatch.setattr(nnxp.training.loop, "FUSED_MULTIPLY_ADDS", 3 * (3 * 450 * (64 * 16 + 16 * 10)))  # 3 epochs
     capped = nnxp.NeuralNetwork([64, 16, 10], **settings).fit(X, Y)
-    assert ran == [3, 3, 3, 3, 3, 3, 2]
+    assert ran == [3, 3, 3, 1] * 2 + [3]  # each block of 10 epochs (the last of 3) in calls of at most 3
     for key, value in whole.parameters_.items():
         np.testing.assert_allclose(np.asarray(capped.parameters_[key]), np.asarray(value), rtol=1e-12, atol=1e-15)

@@ -133,6 +133,7 @@ def _random_network(backend, depth, activation, seed=0, m=5):
 NETWORKS = [(1, "sigmoid")] + [(depth, activation) for depth in (2, 3, 4) for activation in ACTIVATIONS]
 
 
+@pytest.mark.one_jax_instance("backend")
 @pytest.mark.parametrize("depth, activation", NETWORKS)
 def test_gradients_match_central_differences(backend, depth, activation):
     dims, params, X, Y, activations = _random_network(backend, depth, activation)

@@ -35,6 +35,7 @@ def test_fit_equals_the_functional_api_step_by_step():
         np.testing.assert_array_equal(model.parameters_[key], value)
 
 
+@pytest.mark.one_jax_instance("backend")
 @pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu", "leaky_relu"])
 def test_cost_histories_agree_across_backends(backend, activation):
     X, Y = _small_problem(m=30)

@@ -63,6 +63,7 @@ def _network(backend, seed=0):
     return parameters, X, Y
 
 
+@pytest.mark.one_jax_instance("backend")
 @pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu", "leaky_relu"])
 @pytest.mark.parametrize("l2", [0.0, 0.7])
 def test_gradient_check_passes_for_the_real_backward(backend, activation, l2):

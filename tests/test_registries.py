@@ -81,6 +81,7 @@ CASES = [pytest.param(loss, dims, hidden, id=f"{loss}-{len(dims)}-layers-{hidden
          for loss in nnxp.LOSSES for dims, hidden in NETWORKS]
 
 
+@pytest.mark.one_jax_instance("backend")
 @pytest.mark.parametrize("loss, dims, hidden", CASES)
 def test_gradients_match_pytorch_autograd(backend, loss, dims, hidden):
     params, X, Y, activations = _network(loss, dims, hidden)

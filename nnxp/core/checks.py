@@ -47,14 +47,16 @@ def warn_if_unscaled(xp, X, name="X"):
 
 
 def warn_if_spread(xp, std, name="X", stacklevel=3):
-    """:func:`warn_if_unscaled` from the features' standard deviations ``std (n_x,)``. Features
-    constant up to rounding (a standard deviation within 1000 epsilons of the largest) are left out."""
-    largest = xp.max(std)
-    floor = 1e3 * xp.finfo(std.dtype).eps * largest
-    smallest = xp.min(xp.where(std > floor, std, xp.full_like(std, math.inf)))
-    if not bool(largest > SCALE_SPREAD * smallest):
+    """:func:`warn_if_unscaled` from the features' standard deviations ``std (n_x,)``, read to the host
+    at once (n_x numbers; no further device operation). Features constant up to rounding (a standard
+    deviation within 1000 epsilons of the largest) are left out."""
+    eps = xp.finfo(std.dtype).eps
+    std = to_numpy(std).tolist()
+    largest = max(std)
+    smallest = min((value for value in std if value > 1e3 * eps * largest), default=math.inf)
+    if not largest > SCALE_SPREAD * smallest:
         return None
-    found = (f"{name}'s features have standard deviations from {float(smallest):.3g} to {float(largest):.3g}, "
+    found = (f"{name}'s features have standard deviations from {smallest:.3g} to {largest:.3g}, "
              f"over {SCALE_SPREAD:.0e} apart")
     warnings.warn(
         f"{found}: standardize them (subtract each feature's mean and divide by its "

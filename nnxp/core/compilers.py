@@ -30,10 +30,10 @@ def step_compiler(xp, compile=None):
 
 
 def function_compiler(xp, compile=None):
-    """``compiler(fn)`` that compiles a pure function of arrays (the guard's and the validation's forward
-    pass and cost) with ``jax.jit`` on JAX, where each eager operation compiles for each new shape; None
-    elsewhere, or when ``compile`` is False (a function called a few times per ``fit`` is not worth
-    ``torch.compile``'s time)."""
+    """``compiler(fn)`` that compiles a pure function of arrays (a forward pass with its cost and score, or
+    its predictions: the divergence guard's, the validation's, ``predict``'s and ``score``'s) with ``jax.jit``
+    on JAX, where each eager operation compiles for each new shape; None elsewhere, or when ``compile`` is
+    False (a function called a few times per ``fit`` is not worth ``torch.compile``'s time)."""
     if compile is False or not array_api_compat.is_jax_namespace(xp):
         return None
     import jax
@@ -43,12 +43,14 @@ def function_compiler(xp, compile=None):
 
 def loop_compiler(xp, compile=None):
     """``compiler(step)`` that compiles ``n`` calls of ``step(X, Y, parameters, state, learning_rate, t)
-    -> (parameters, state)`` into one, or None where ``xp``'s library compiles no loops (everything but
-    JAX) or ``compile`` is False.
+    -> (parameters, state, cost)`` into one, or None where ``xp``'s library compiles no loops (everything
+    but JAX) or ``compile`` is False.
 
-    The compiled function is ``epochs(X, Y, parameters, state, learning_rates, t, n)``: updates
-    ``t + 1 .. t + n`` at ``learning_rates[i]``, under ``jax.jit`` with ``lax.fori_loop``; ``n`` is traced,
-    so one trace serves every ``n`` up to ``learning_rates``' length.
+    The compiled function is ``epochs(X, Y, parameters, state, learning_rates, t, n) -> (parameters, state,
+    cost)``: updates ``t + 1 .. t + n`` at ``learning_rates[i]``, under ``jax.jit`` with ``lax.fori_loop``,
+    and the cost of the first (before its update: a logged epoch's); ``n`` is traced, so one trace serves
+    every ``n`` up to ``learning_rates``' length. One program, with one step in it: a logged epoch and
+    the cost-free ones after it in one call.
     """
     if compile is False or not array_api_compat.is_jax_namespace(xp):
         return None
@@ -57,9 +59,10 @@ def loop_compiler(xp, compile=None):
     def compiler(step):
         def epochs(X, Y, parameters, state, learning_rates, t, n):
             def body(i, carry):
-                return step(X, Y, *carry, learning_rates[i], t + i + 1)
+                parameters, state, first = step(X, Y, *carry[:2], learning_rates[i], t + i + 1)
+                return parameters, state, jax.numpy.where(i == 0, first, carry[2])
 
-            return jax.lax.fori_loop(0, n, body, (parameters, state))
+            return jax.lax.fori_loop(0, n, body, (parameters, state, jax.numpy.zeros((), dtype=X.dtype)))
 
         return jax.jit(epochs)
 

@@ -67,41 +67,85 @@ def gradient_step(xp, X, Y, parameters, state, settings, loss, with_cost, *, lea
     return update_step(xp, X, Y, parameters, state, settings, loss, with_cost, learning_rate, t, masks)
 
 
+def evaluation(xp, X, Y, parameters, activations, loss):
+    """``(J, score)`` of ``parameters`` on ``X (n_x, m)``, ``Y`` (training form): the cost without penalties
+    and ``loss.score`` (accuracy, R^2), 0-d device arrays from one forward pass."""
+    AL, _, J = forward_cost(xp, X, Y, parameters, activations, loss)
+    return J, loss.score(xp, AL, Y)
+
+
+def prediction(xp, X, parameters, activations, loss):
+    """``(AL, predictions)``: the output ``AL (n[L], m)`` of ``X (n_x, m)`` and ``loss.predict(AL)``."""
+    AL = _model_forward(xp, X, parameters, activations)[0]
+    return AL, loss.predict(xp, AL)
+
+
 StepSettings = namedtuple("StepSettings", "activations penalties optimizer")
 """What a compiled step holds of a model's settings (not the model, nor its parameters)."""
 
-Compiled = namedtuple("Compiled", "step epochs forward")
-"""A model's compiled functions (:func:`compiled`), each None where nothing compiles it."""
+Compiled = namedtuple("Compiled", "step epochs inference")
+"""A model's compiled functions (:func:`compiled`): ``step`` and ``epochs`` None where nothing compiles
+them, ``inference`` always an :class:`Inference`."""
+
+Inference = namedtuple("Inference", "evaluation prediction")
+"""``evaluation(X, Y, parameters) -> (J, score)`` and ``prediction(X, parameters) -> (AL, predictions)``
+(:func:`inference`)."""
 
 _COMPILED = OrderedDict()
 _COMPILED_KEPT = 16
 
 
-def compiled(xp, settings, loss, compile=None):
-    """The :class:`Compiled` functions of ``settings`` and ``loss`` for ``xp``'s library (``compile`` None:
-    where compiling is known to help, False: never), each None where nothing compiles it:
-
-    - ``step(X, Y, parameters, state, learning_rate, t, masks)``: one :func:`update_step` with its cost
-      (:func:`nnxp.core.compilers.step_compiler`): the cost is a few operations on the output layer's Z,
-      where compiling the step twice, with and without it, would double the compile time of a ``fit``;
-    - ``epochs(X, Y, parameters, state, learning_rates, t, n) -> (parameters, state)``: updates
-      ``t + 1 .. t + n`` at ``learning_rates[0 .. n-1]`` (a 1-d array, longer than n allowed), cost-free
-      full-batch epochs without dropout in one call where the library compiles loops
-      (:func:`nnxp.core.compilers.loop_compiler`);
-    - ``forward(X, Y, parameters) -> (AL, J)``: the output and the cost (no penalty) of a forward pass,
-      the divergence guard's and the validation's (:func:`nnxp.core.compilers.function_compiler`).
-
-    They are kept for the last few settings, so models of the same settings share their traces.
-    """
-    held = StepSettings(tuple(settings.activations), tuple(settings.penalties), settings.optimizer)
-    key = (xp.__name__, compile, held.activations, held.penalties, repr(held.optimizer), loss)
+def _kept(key, make):
+    """``make()``, kept under ``key`` with the last :data:`_COMPILED_KEPT` others, so that models of the
+    same settings share their traces."""
     if key not in _COMPILED:
-        _COMPILED[key] = Compiled(_compiled_step(xp, held, loss, compile), _compiled_epochs(xp, held, loss, compile),
-                                  _compiled_forward(xp, held.activations, loss, compile))
+        _COMPILED[key] = make()
         while len(_COMPILED) > _COMPILED_KEPT:
             _COMPILED.popitem(last=False)
     _COMPILED.move_to_end(key)
     return _COMPILED[key]
+
+
+def compiled(xp, settings, loss, compile=None):
+    """The :class:`Compiled` functions of ``settings`` and ``loss`` for ``xp``'s library (``compile`` None:
+    where compiling is known to help, False: never):
+
+    - ``step(X, Y, parameters, state, learning_rate, t, masks)``: one :func:`update_step` with its cost
+      (:func:`nnxp.core.compilers.step_compiler`): the cost is a few operations on the output layer's Z,
+      where compiling the step twice, with and without it, would double the compile time of a ``fit``;
+    - ``epochs(X, Y, parameters, state, learning_rates, t, n) -> (parameters, state, cost)``: updates
+      ``t + 1 .. t + n`` at ``learning_rates[0 .. n-1]`` (a 1-d array, longer than n allowed) and the cost
+      before the first: full-batch epochs without dropout, a logged one and those up to the next, in one
+      call where the library compiles loops (:func:`nnxp.core.compilers.loop_compiler`);
+    - ``inference``: :func:`inference`'s, the divergence guard's and the validation's.
+    """
+    held = StepSettings(tuple(settings.activations), tuple(settings.penalties), settings.optimizer)
+    key = (xp.__name__, compile, held.activations, held.penalties, repr(held.optimizer), loss)
+    return _kept(key, lambda: Compiled(_compiled_step(xp, held, loss, compile),
+                                       _compiled_epochs(xp, held, loss, compile),
+                                       inference(xp, held.activations, loss, compile)))
+
+
+def inference(xp, activations, loss, compile=None):
+    """The :class:`Inference` of ``activations`` and ``loss`` on ``xp``: :func:`evaluation` and
+    :func:`prediction` with those bound, each compiled by
+    :func:`nnxp.core.compilers.function_compiler` where that helps (``jax.jit``: each eager JAX operation
+    compiles for each new shape, dozens in a first ``predict``, where one program per shape does), else eager.
+    On JAX the loss's ``score`` and ``predict`` are traced: array operations only, no host reads."""
+    activations = tuple(activations)
+
+    def make():
+        compiler = function_compiler(xp, compile) or (lambda fn: fn)
+
+        def evaluate(X, Y, parameters):
+            return evaluation(xp, X, Y, parameters, activations, loss)
+
+        def predict(X, parameters):
+            return prediction(xp, X, parameters, activations, loss)
+
+        return Inference(compiler(evaluate), compiler(predict))
+
+    return _kept(("inference", xp.__name__, compile, activations, loss), make)
 
 
 def _compiled_step(xp, settings, loss, compile):
@@ -121,18 +165,6 @@ def _compiled_epochs(xp, settings, loss, compile):
         return None
 
     def step(X, Y, parameters, state, learning_rate, t):
-        return update_step(xp, X, Y, parameters, state, settings, loss, False, learning_rate, t)[:2]
+        return update_step(xp, X, Y, parameters, state, settings, loss, True, learning_rate, t)
 
     return compiler(step)
-
-
-def _compiled_forward(xp, activations, loss, compile):
-    compiler = function_compiler(xp, compile)
-    if compiler is None:
-        return None
-
-    def forward(X, Y, parameters):
-        AL, _, J = forward_cost(xp, X, Y, parameters, activations, loss)
-        return AL, J
-
-    return compiler(forward)

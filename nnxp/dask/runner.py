@@ -216,8 +216,8 @@ class DaskRunner:
             total = total + J * m_b if with_cost else total
         return parameters, optimizer_state, t, self.xp.asarray(total / self.m) if with_cost else None
 
-    def cost_free_epochs(self, state, settings, count):
-        """None: every epoch is its own round of tasks (see ``LocalRunner.cost_free_epochs``)."""
+    def fused_epochs(self, state, settings, count):
+        """None: every epoch is its own round of tasks (see ``LocalRunner.fused_epochs``)."""
         return None
 
     def sums(self, X, Y, parameters):

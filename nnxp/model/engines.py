@@ -3,7 +3,7 @@
 An engine answers for a fitted or fitting :class:`~nnxp.NeuralNetwork` on arrays it accepts:
 
 - ``runner(model, config, X, Y, validation_data, resume, compile)``: the runner of ``fit``, whose
-  ``epoch``, ``cost_free_epochs``, ``evaluate`` and ``guard_cost`` :func:`nnxp.training.loop.train` drives;
+  ``epoch``, ``fused_epochs``, ``evaluate`` and ``guard_cost`` :func:`nnxp.training.loop.train` drives;
 - ``output(model, X, finish)``: the output ``AL`` (``finish="proba"``) or the loss's predictions
   (``"predict"``);
 - ``evaluation(model, X, Y)``: ``(cost, score)`` as Python floats.
@@ -16,8 +16,7 @@ a new engine is one class and one registration.
 """
 
 from .inputs import fitted_parameters, prepare_validation, prepare_X, prepare_XY
-from ..core.kernels import _model_forward
-from ..core.step import compiled, forward_cost
+from ..core.step import compiled, inference
 from ..training.loop import LocalRunner
 from ..core.checks import warn_if_unscaled
 
@@ -48,19 +47,20 @@ class LocalEngine:
         xp, X, Y = prepare_XY(model, X, Y, fitted=resume)
         unscaled = warn_if_unscaled(xp, X)
         validation = None if validation_data is None else prepare_validation(model, xp, validation_data, X.dtype)
-        return LocalRunner(xp, X, Y, validation, compiled(xp, config, config.loss, compile), unscaled=unscaled)
+        return LocalRunner(xp, X, Y, compiled(xp, config, config.loss, compile), validation, unscaled=unscaled)
 
     def output(self, model, X, finish):
-        """The output ``AL (n[L], m)`` of the fitted ``model`` for ``X``, or the loss's predictions."""
+        """The output ``AL (n[L], m)`` of the fitted ``model`` for ``X``, or the loss's predictions, from one
+        forward pass (:func:`nnxp.core.step.inference`: one compiled program per shape on JAX)."""
         xp, X = prepare_X(model, X, fitted=True)
-        AL = _model_forward(xp, X, model.parameters_, model.activations)[0]
-        return AL if finish == "proba" else model.loss_object.predict(xp, AL)
+        AL, predictions = inference(xp, model.activations, model.loss_object).prediction(X, model.parameters_)
+        return AL if finish == "proba" else predictions
 
     def evaluation(self, model, X, Y):
         """``(cost, score)`` of the fitted ``model`` on ``X``, ``Y`` (the cost without the L2 term)."""
         xp, X, Y = prepare_XY(model, X, Y, fitted=True)
-        AL, _, cost = forward_cost(xp, X, Y, fitted_parameters(model), model.activations, model.loss_object)
-        return float(cost), float(model.loss_object.score(xp, AL, Y))
+        cost, score = inference(xp, model.activations, model.loss_object).evaluation(X, Y, fitted_parameters(model))
+        return float(cost), float(score)
 
 
 LOCAL = LocalEngine()

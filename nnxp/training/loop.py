@@ -4,8 +4,9 @@ Each step is :func:`nnxp.core.step.gradient_step`; this module runs the epochs a
 learning rate of each epoch, the dropout masks' generator, early stopping and the divergence guard.
 
 The only host synchronisations are the logged costs (every ``cost_every`` epochs), when
-validation data is given its cost and score at the same epochs, and with mini-batches one read of
-the starting parameters' cost before the first epoch (the divergence guard's scale).
+validation data is given its cost and score at the same epochs, the final parameters' cost (the
+divergence guard's last look), and with mini-batches one read of the starting parameters' cost
+before the first epoch (the guard's scale).
 """
 
 import contextlib
@@ -18,7 +19,7 @@ import array_api_compat
 
 from ..core.backend import epoch_seed, is_out_of_memory, uniform_source
 from .batches import _mini_batches
-from ..core.step import Compiled, forward_cost, gradient_step
+from ..core.step import gradient_step
 
 
 class TrainingDivergedError(FloatingPointError):
@@ -240,20 +241,20 @@ class LocalRunner:
     what is wrong with X's scales, when something is (:func:`nnxp.core.checks.warn_if_unscaled`): the
     divergence guard's advice."""
 
-    def __init__(self, xp, X, Y, validation=None, compiled=None, unscaled=None):
+    def __init__(self, xp, X, Y, compiled, validation=None, unscaled=None):
         self.xp, self.X, self.Y, self.validation, self.unscaled = xp, X, Y, validation, unscaled
-        self.compiled = compiled if compiled is not None else Compiled(None, None, None)
+        self.compiled = compiled
         self.dtype, self.device = X.dtype, array_api_compat.device(X)
 
     def epoch(self, state, settings, loss, with_cost):
         """One pass over the data: see :func:`run_epoch` (through the ``compiled`` step when there is one)."""
         return run_epoch(self.xp, self.X, self.Y, state, settings, loss, with_cost, self.compiled.step)
 
-    def cost_free_epochs(self, state, settings, count):
-        """``(parameters, optimizer_state, epochs_run)`` after up to ``count`` epochs from ``state``
-        without costs, in one call of the compiled ``epochs`` loop (:func:`nnxp.core.step.compiled`); None
-        where that loop does not apply (none compiled, mini-batches, dropout): the caller runs them
-        one by one.
+    def fused_epochs(self, state, settings, count):
+        """``(parameters, optimizer_state, epochs_run, cost)`` after up to ``count`` epochs from ``state`` in
+        one call of the compiled ``epochs`` loop (:func:`nnxp.core.step.compiled`), ``cost`` that of the
+        first epoch (a 0-d device array, before its update); None where that loop does not apply (none
+        compiled, mini-batches, dropout): the caller runs the epochs one by one.
 
         One call runs at most :data:`FUSED_EPOCHS` epochs and :data:`FUSED_MULTIPLY_ADDS` of matrix
         products (at least one epoch). Full batch, so epoch ``e``'s update is number ``e + 1`` at
@@ -268,26 +269,25 @@ class LocalRunner:
         rates = [settings.learning_rate_at(epoch) for epoch in range(first, first + count)]
         rates += [0.0] * ((1 << (count - 1).bit_length()) - count)
         learning_rates = self.xp.asarray(rates, dtype=self.dtype, device=self.device)
-        parameters, optimizer_state = self.compiled.epochs(
+        parameters, optimizer_state, cost = self.compiled.epochs(
             self.X, self.Y, state.parameters, state.optimizer_state, learning_rates, state.steps_done, count)
-        return parameters, optimizer_state, count
+        return parameters, optimizer_state, count, cost
 
     def evaluate(self, parameters, settings, loss):
         """``(cost, score)`` of ``parameters`` on the validation data, as Python floats."""
-        X_v, Y_v = self.validation
-        AL, cost = forward(self.xp, X_v, Y_v, parameters, settings, loss, self.compiled.forward)
-        return float(cost), float(loss.score(self.xp, AL, Y_v))
+        cost, score = self.compiled.inference.evaluation(*self.validation, parameters)
+        return float(cost), float(score)
 
     def guard_cost(self, parameters, settings, loss):
         """The cost of ``parameters`` on the training data that the divergence guard reads: :func:`guard_cost`."""
-        return guard_cost(self.xp, self.X, self.Y, parameters, settings, loss, self.compiled.forward)
+        return guard_cost(self.X, self.Y, parameters, settings.batch_size, self.compiled.inference.evaluation)
 
 
 FUSED_EPOCHS = 1024
 FUSED_MULTIPLY_ADDS = 25 * 10**9
 """The most epochs, and multiply-adds of the forward and backward matrix products (0.2 s in float32
 on this project's 2-core CPU, far less on a GPU), that one compiled call of
-:meth:`LocalRunner.cost_free_epochs` runs: Ctrl-C waits for the call to end."""
+:meth:`LocalRunner.fused_epochs` runs: Ctrl-C waits for the call to end."""
 
 
 def train(runner, state, settings, loss, progress=None):
@@ -297,8 +297,8 @@ def train(runner, state, settings, loss, progress=None):
     With validation data on the runner its cost and score are recorded at the logged epochs. With
     ``settings.early_stopping`` (a patience) the loop stops after that many evaluations without a
     validation cost lower than the best by more than ``settings.tol``, the stopping epoch's update
-    discarded, and ``state`` gets the best evaluation's parameters. The epochs between two logged
-    costs run in one call where the runner compiles loops (``cost_free_epochs``). ``progress(epochs_done,
+    discarded, and ``state`` gets the best evaluation's parameters. A logged epoch and the epochs up to
+    the next run in one call where the runner compiles loops (``fused_epochs``). ``progress(epochs_done,
     last_cost)`` is called on the host after every epoch, or after every such call (``epochs_done``
     then grows by more than one); when it returns True training stops there.
     """
@@ -308,15 +308,19 @@ def train(runner, state, settings, loss, progress=None):
     end = start + settings.num_iterations
     while state.iterations_done < end:
         epoch = state.iterations_done
-        fused = None
-        if epoch % settings.cost_every:
-            count = min(end, epoch - epoch % settings.cost_every + settings.cost_every) - epoch
-            fused = runner.cost_free_epochs(state, settings, count)
-        if fused is not None:
-            state.parameters, state.optimizer_state, ran = fused
-            state.iterations_done, state.steps_done = epoch + ran, state.steps_done + ran
-        elif _one_epoch(runner, state, settings, loss, stopper, epoch):
-            break  # early stopping
+        with_cost = epoch % settings.cost_every == 0
+        count = min(end, epoch - epoch % settings.cost_every + settings.cost_every) - epoch
+        fused = runner.fused_epochs(state, settings, count)
+        if fused is None:
+            parameters, optimizer_state, steps_done, cost = runner.epoch(state, settings, loss, with_cost)
+            ran = 1
+        else:
+            parameters, optimizer_state, ran, cost = fused
+            steps_done = state.steps_done + ran
+        if with_cost and _logged_and_stopped(runner, state, settings, loss, stopper, epoch, cost):
+            break  # early stopping: the stopping epoch's updates discarded
+        state.parameters, state.optimizer_state = parameters, optimizer_state
+        state.iterations_done, state.steps_done = epoch + ran, steps_done
         if progress is not None and progress(state.iterations_done, state.costs[-1] if state.costs else None):
             break  # the callback asked to stop
     if stopper is not None:
@@ -325,50 +329,39 @@ def train(runner, state, settings, loss, progress=None):
         check_final_cost(runner, state, settings, loss)
 
 
-def _one_epoch(runner, state, settings, loss, stopper, epoch):
-    """Epoch ``epoch`` of :func:`train`, its cost logged (and validation recorded) when due; True when
-    early stopping ends training before its update."""
-    with_cost = epoch % settings.cost_every == 0
-    parameters, optimizer_state, steps_done, cost = runner.epoch(state, settings, loss, with_cost)
-    if with_cost:
-        state.costs.append(read_cost(cost, epoch, settings, state, loss, runner))
-        if runner.validation is not None:
-            validation_cost = record_validation(runner, state, settings, loss)
-            if stopper is not None and stopper.stop_after(validation_cost, state):
-                return True
-    state.parameters, state.optimizer_state = parameters, optimizer_state
-    state.iterations_done, state.steps_done = epoch + 1, steps_done
-    return False
+def _logged_and_stopped(runner, state, settings, loss, stopper, epoch, cost):
+    """Log epoch ``epoch``'s ``cost`` (the guard reads it) and record the validation data's at ``state``'s
+    parameters (before the epoch's update); True when early stopping ends training there."""
+    state.costs.append(read_cost(cost, epoch, settings, state, loss, runner))
+    if runner.validation is None:
+        return False
+    validation_cost = record_validation(runner, state, settings, loss)
+    return stopper is not None and stopper.stop_after(validation_cost, state)
 
 
 GUARD_SAMPLES = 8192
 """The most samples the divergence guard's cost reads (:func:`guard_cost`)."""
 
 
-def forward(xp, X, Y, parameters, settings, loss, compiled=None):
-    """``(AL, J)``: the output and the cost (no L2 term, no dropout) of ``parameters`` on ``X``, ``Y``,
-    through ``compiled`` (:func:`nnxp.core.step.compiled`'s ``forward``) when there is one."""
-    if compiled is not None:
-        return compiled(X, Y, parameters)
-    AL, _, J = forward_cost(xp, X, Y, parameters, settings.activations, loss)
-    return AL, J
-
-
-def guard_cost(xp, X, Y, parameters, settings, loss, compiled=None):
+def guard_cost(X, Y, parameters, batch_size, evaluation):
     """The cost J (no L2 term, no dropout) of ``parameters`` on ``X``, or on every k-th of its columns
     when it has more than :data:`GUARD_SAMPLES` (k = ceil(m / GUARD_SAMPLES), the whole range covered):
     the divergence guard's scale, read twice per mini-batch ``fit``, so at most 8192 samples, not a
     pass over the data (a diverged cost is orders of magnitude off, on any sample). Computed in slices
-    of ``settings.batch_size`` columns (all at once without one), through ``compiled`` as :func:`forward`:
-    a 0-d device array."""
+    of ``batch_size`` columns (all at once when None) by ``evaluation`` (an
+    :class:`~nnxp.core.step.Inference`'s): a 0-d device array, with no other operation when there is one
+    slice (each eager JAX operation compiles for each new shape)."""
     stride = -(-X.shape[1] // GUARD_SAMPLES)
-    X, Y = X[:, ::stride], Y[:, ::stride]
+    if stride > 1:
+        X, Y = X[:, ::stride], Y[:, ::stride]
     m = X.shape[1]
-    size = m if settings.batch_size is None else settings.batch_size
+    size = m if batch_size is None else batch_size
+    if size >= m:
+        return evaluation(X, Y, parameters)[0]
     total = 0.0
     for start in range(0, m, size):
         X_t, Y_t = X[:, start:min(start + size, m)], Y[:, start:min(start + size, m)]
-        total = total + forward(xp, X_t, Y_t, parameters, settings, loss, compiled)[1] * X_t.shape[1]
+        total = total + evaluation(X_t, Y_t, parameters)[0] * X_t.shape[1]
     return total / m
 
 
@@ -377,8 +370,7 @@ def check_final_cost(runner, state, settings, loss):
     :func:`divergence_bound`: the updates after the last logged cost (every update of a run shorter
     than ``cost_every``) are held to the guard too. One forward pass (``runner.guard_cost``) and one host
     read."""
-    cost = runner.guard_cost(state.parameters, settings, loss)
-    bound = divergence_bound(state, math.inf, loss, settings.layer_dims[-1])
-    if bool(runner.xp.isfinite(cost) & (cost <= bound)):
+    cost = float(runner.guard_cost(state.parameters, settings, loss))
+    if math.isfinite(cost) and cost <= divergence_bound(state, math.inf, loss, settings.layer_dims[-1]):
         return
-    raise diverged(float(cost), f"after iteration {state.iterations_done}", settings, runner)
+    raise diverged(cost, f"after iteration {state.iterations_done}", settings, runner)
