@@ -25,7 +25,7 @@ def step_compiler(xp, compile=None):
         return _torch_compiler
     if compile:
         warnings.warn(f"compile=True: {xp.__name__} has no compiler nnxp uses; the step runs eagerly", UserWarning,
-                      stacklevel=4)
+                      stacklevel=7)  # the caller of fit
     return None
 
 

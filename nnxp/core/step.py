@@ -121,9 +121,13 @@ def compiled(xp, settings, loss, compile=None):
     """
     held = StepSettings(tuple(settings.activations), tuple(settings.penalties), settings.optimizer)
     key = (xp.__name__, compile, held.activations, held.penalties, repr(held.optimizer), loss)
-    return _kept(key, lambda: Compiled(_compiled_step(xp, held, loss, compile),
-                                       _compiled_epochs(xp, held, loss, compile),
-                                       inference(xp, held.activations, loss, compile)))
+
+    def make():
+        step = _step(xp, held, loss)
+        return Compiled(_apply(step_compiler(xp, compile), step), _apply(loop_compiler(xp, compile), step),
+                        inference(xp, held.activations, loss, compile))
+
+    return _kept(key, make)
 
 
 def inference(xp, activations, loss, compile=None):
@@ -148,23 +152,16 @@ def inference(xp, activations, loss, compile=None):
     return _kept(("inference", xp.__name__, compile, activations, loss), make)
 
 
-def _compiled_step(xp, settings, loss, compile):
-    compiler = step_compiler(xp, compile)
-    if compiler is None:
-        return None
+def _step(xp, settings, loss):
+    """:func:`update_step` of ``settings`` and ``loss`` with its cost, as the pure function of arrays
+    ``step(X, Y, parameters, state, learning_rate, t, masks=None)`` that the compilers take."""
 
-    def step(X, Y, parameters, state, learning_rate, t, masks):
+    def step(X, Y, parameters, state, learning_rate, t, masks=None):
         return update_step(xp, X, Y, parameters, state, settings, loss, True, learning_rate, t, masks)
 
-    return compiler(step)
+    return step
 
 
-def _compiled_epochs(xp, settings, loss, compile):
-    compiler = loop_compiler(xp, compile)
-    if compiler is None:
-        return None
-
-    def step(X, Y, parameters, state, learning_rate, t):
-        return update_step(xp, X, Y, parameters, state, settings, loss, True, learning_rate, t)
-
-    return compiler(step)
+def _apply(compiler, fn):
+    """``compiler(fn)``, or None where there is no compiler."""
+    return None if compiler is None else compiler(fn)
