@@ -66,7 +66,7 @@ def pytest_collection_modifyitems(config, items):
 def _thin_jax_crosses(items):
     """A test marked ``one_jax_instance(parameter)`` crosses settings whose maths or harness is the same
     code on every backend (activations, penalties, depths, losses; a benchmark's sizes and dtypes): where
-    ``parameter`` names JAX, whose eager operations each compile for each new shape (about 50 ms here),
+    ``parameter`` names JAX, whose eager operations each compile for each new shape (50–70 ms here),
     the first instance collected runs in the quick selection and the others are marked ``slow``, so CI
     still runs them all."""
     first_seen = set()
